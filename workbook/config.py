@@ -1,0 +1,145 @@
+"""`workbook.toml`: the workbook's settings, validated once with every problem collected."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
+from workbook.resources import CONFIG_NAME
+
+KNOWN_KEYS = ("title", "subtitle", "author", "language", "slug", "date", "description", "contents")
+REQUIRED = ("title", "contents")
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+PART_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    title: str
+    subtitle: str
+    author: str
+    language: str
+    slug: str
+    date: dt.date | None
+    description: str
+    contents: tuple[str, ...]
+    lines: dict[str, int]
+
+    @property
+    def project_dir(self) -> Path:
+        return self.path.parent
+
+    def line_of(self, key: str) -> int | None:
+        return self.lines.get(key)
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "workbook"
+
+
+def read_config(project_dir: Path) -> Config:
+    path = project_dir / CONFIG_NAME
+    text = _read_text(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = _toml_error_line(str(error))
+        message = f"not valid TOML: {str(error).split(' (at line')[0]}"
+        raise WorkbookError([Problem(CONFIG_NAME, message, line)]) from None
+    return _validate(path, data, _key_lines(text))
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise WorkbookError.one(path, "there is no workbook.toml here") from None
+    except UnicodeDecodeError as error:
+        raise WorkbookError.one(path.name, f"not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise WorkbookError.one(path, f"cannot be read: {error.strerror}") from None
+
+
+def _toml_error_line(message: str) -> int | None:
+    match = re.search(r"at line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Top-level keys' line numbers, for messages (tomllib does not keep them)."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = re.match(r"\s*([A-Za-z_][\w-]*)\s*=", line)
+        if match and match.group(1) not in lines:
+            lines[match.group(1)] = number
+    return lines
+
+
+def _validate(path: Path, data: dict[str, Any], lines: dict[str, int]) -> Config:
+    problems = Problems()
+    name = CONFIG_NAME
+    for key in data:
+        if key not in KNOWN_KEYS:
+            problems.add(name, f"unknown key '{key}'{did_you_mean(key, KNOWN_KEYS)}", lines.get(key))
+    for key in REQUIRED:
+        if key not in data:
+            problems.add(name, f"'{key}' is missing; add {key} = ... at the top")
+    text = {k: _text(data, k, problems, lines) for k in KNOWN_KEYS if k not in ("date", "contents")}
+    language = text["language"] or "en"
+    if not LANGUAGE.match(language):
+        problems.add(name, f"'{language}' is not a language tag like 'en' or 'en-GB'", lines.get("language"))
+    contents = _contents(data.get("contents", []), problems, lines.get("contents"))
+    date = _date(data.get("date"), problems, lines.get("date"))
+    problems.raise_if_any()
+    return Config(
+        path=path,
+        title=text["title"],
+        subtitle=text["subtitle"],
+        author=text["author"],
+        language=language,
+        slug=slugify(text["slug"] or text["title"]),
+        date=date,
+        description=text["description"],
+        contents=contents,
+        lines=lines,
+    )
+
+
+def _text(data: dict[str, Any], key: str, problems: Problems, lines: dict[str, int]) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        problems.add(CONFIG_NAME, f"'{key}' must be text in quotes", lines.get(key))
+        return ""
+    return value.strip()
+
+
+def _contents(value: Any, problems: Problems, line: int | None) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.add(CONFIG_NAME, "'contents' must be a list of part ids in quotes", line)
+        return ()
+    for part in value:
+        if not PART_ID.match(part):
+            problems.add(CONFIG_NAME, f"'{part}' is not a part id (lowercase words joined by -)", line)
+    seen = {p for p in value if value.count(p) > 1}
+    for part in sorted(seen):
+        problems.add(CONFIG_NAME, f"the part '{part}' is listed twice in 'contents'", line)
+    if not value:
+        problems.add(CONFIG_NAME, "'contents' is empty; list at least one chapter", line)
+    return tuple(value)
+
+
+def _date(value: Any, problems: Problems, line: int | None) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    problems.add(CONFIG_NAME, "'date' must be a date like 2026-11-26 (no quotes)", line)
+    return None

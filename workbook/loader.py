@@ -1,0 +1,136 @@
+"""Reads a project folder into a `Book`: config, then every part it lists, problems collected."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from workbook import model
+from workbook.config import Config, read_config
+from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
+from workbook.markdown import make_parser, render_blocks, split_front_matter
+from workbook.worksheets import read_worksheet
+from workbook.yamldata import Located, load_yaml
+
+CHAPTERS_DIR = "chapters"
+FRONT_MATTER_KEYS = ("title", "summary", "content_note")
+MAX_SOURCE_BYTES = 5_000_000
+
+
+def load_book(project_dir: Path) -> model.Book:
+    config = read_config(project_dir)
+    problems = Problems()
+    parts: list[model.Part] = []
+    sources: list[Path] = [config.path]
+    md = make_parser()
+    for part_id in config.contents:
+        path = _find_part(config, part_id, problems)
+        if path is None:
+            continue
+        sources.append(path)
+        try:
+            parts.append(_load_part(path, part_id, config, md, problems))
+        except WorkbookError as error:
+            problems.extend(error)
+    problems.raise_if_any()
+    meta = model.Metadata(
+        title=config.title,
+        subtitle=config.subtitle,
+        author=config.author,
+        language=config.language,
+        slug=config.slug,
+        date=_edition_date(config, sources),
+        description=config.description or config.subtitle,
+    )
+    return model.Book(meta=meta, parts=tuple(parts), project_dir=project_dir, sources=tuple(sources))
+
+
+def _find_part(config: Config, part_id: str, problems: Problems) -> Path | None:
+    folder = config.project_dir / CHAPTERS_DIR
+    for suffix in (".md", ".yaml", ".yml"):
+        if (folder / f"{part_id}{suffix}").is_file():
+            return folder / f"{part_id}{suffix}"
+    known = [p.stem for p in folder.glob("*") if p.suffix in (".md", ".yaml", ".yml")]
+    hint = did_you_mean(part_id, known)
+    message = f"the part '{part_id}' has no file chapters/{part_id}.md or .yaml{hint}"
+    problems.add("workbook.toml", message, config.line_of("contents"))
+    return None
+
+
+def read_source(path: Path, file: str) -> str:
+    """Source text: UTF-8 (a BOM is fine), any line ends, no NUL bytes."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise WorkbookError([Problem(file, f"cannot be read: {error.strerror}")]) from None
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise WorkbookError([Problem(file, "is larger than 5 MB; split it into smaller parts")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        message = "is not UTF-8 text; save it as UTF-8 in your editor"
+        raise WorkbookError([Problem(file, message, line)]) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise WorkbookError([Problem(file, "contains a NUL byte; is it really a text file?", line)])
+    if not text.strip():
+        raise WorkbookError([Problem(file, "is empty")])
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _load_part(path: Path, part_id: str, config: Config, md: Any, problems: Problems) -> model.Part:
+    file = path.relative_to(config.project_dir).as_posix()
+    text = read_source(path, file)
+    if path.suffix == ".md":
+        return _load_chapter(text, path, part_id, file, md)
+    worksheet = read_worksheet(load_yaml(text, file), part_id, path, file, problems)
+    if worksheet is None:
+        raise WorkbookError([])
+    return worksheet
+
+
+def _load_chapter(text: str, path: Path, part_id: str, file: str, md: Any) -> model.Chapter:
+    front_text, body, body_line = split_front_matter(text, file)
+    front = load_yaml(front_text, file, first_line=2)
+    if not isinstance(front, Located):
+        raise WorkbookError([Problem(file, "the front matter must be 'key: value' lines", 2)])
+    problems = Problems()
+    for key in front:
+        if key not in FRONT_MATTER_KEYS:
+            hint = did_you_mean(key, FRONT_MATTER_KEYS)
+            problems.add(file, f"unknown front matter key '{key}'{hint}", front.line_of(key))
+    values = {}
+    for key in FRONT_MATTER_KEYS:
+        value = front.get(key, "")
+        if not isinstance(value, str):
+            problems.add(file, f"'{key}' must be text", front.line_of(key))
+            value = ""
+        values[key] = value.strip()
+    if not values["title"]:
+        problems.add(file, "the front matter needs a 'title: ...' line", 2)
+    problems.raise_if_any()
+    return model.Chapter(
+        id=part_id,
+        title=values["title"],
+        summary=values["summary"],
+        content_note=values["content_note"],
+        blocks=render_blocks(md, body, file, body_line),
+        source=path,
+    )
+
+
+def _edition_date(config: Config, sources: list[Path]) -> dt.date:
+    """SOURCE_DATE_EPOCH, else the config's date, else the newest source: never 'now'."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        if not epoch.strip().isdigit():
+            message = f"SOURCE_DATE_EPOCH='{epoch}' must be a whole number of seconds since 1970"
+            raise WorkbookError([Problem("environment", message)])
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    if config.date is not None:
+        return config.date
+    newest = max(p.stat().st_mtime for p in sources)
+    return dt.datetime.fromtimestamp(newest, dt.UTC).date()

@@ -1,0 +1,104 @@
+"""Chapters: YAML front matter plus Markdown, with one small extension for reflection prompts.
+
+    ::: reflect lines=5
+    What did safety feel like in your body this week?
+    :::
+
+A prompt becomes a `Question` in the chapter's blocks, so every edition draws it the way it
+draws worksheet questions (ruled lines on paper, a form field, a plain prompt on screen).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+
+from workbook.errors import Problem, WorkbookError
+from workbook.model import Question
+
+DEFAULT_PROMPT_LINES = 4
+MAX_LINES = 20
+_PARAMS = re.compile(r"^reflect(?:\s+lines\s*=\s*(\S+))?\s*$")
+
+
+def make_parser() -> MarkdownIt:
+    # Raw HTML is off: chapter text is content, never markup to pass through.
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md.enable(["table", "replacements", "smartquotes", "strikethrough"])
+    container_plugin(md, "reflect", validate=lambda params, *_: params.strip().startswith("reflect"))
+    return md
+
+
+def split_front_matter(text: str, file: str) -> tuple[str, str, int]:
+    """Return (front matter, body, first body line). Front matter is required."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        message = "a chapter starts with front matter: a line '---', 'title: ...', then '---'"
+        raise WorkbookError([Problem(file, message, 1)])
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    raise WorkbookError([Problem(file, "the front matter has no closing '---' line", 1)])
+
+
+def render_blocks(md: MarkdownIt, body: str, file: str, first_line: int) -> tuple[Any, ...]:
+    """Markdown to a tuple of HTML strings and `Question` prompts, in reading order."""
+    tokens = md.parse(body)
+    blocks: list[str | Question] = []
+    pending: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type != "container_reflect_open":
+            pending.append(token)
+            index += 1
+            continue
+        close = _matching_close(tokens, index)
+        if pending:
+            blocks.append(md.renderer.render(pending, md.options, {}))
+            pending = []
+        line = first_line + (token.map[0] if token.map else 0)
+        blocks.append(_prompt(md, token.info, tokens[index + 1 : close], file, line))
+        index = close + 1
+    if pending:
+        blocks.append(md.renderer.render(pending, md.options, {}))
+    return tuple(blocks)
+
+
+def _matching_close(tokens: list[Token], start: int) -> int:
+    depth = 0
+    for index in range(start, len(tokens)):
+        if tokens[index].type == "container_reflect_open":
+            depth += 1
+        elif tokens[index].type == "container_reflect_close":
+            depth -= 1
+            if depth == 0:
+                return index
+    return len(tokens) - 1
+
+
+def _prompt(md: MarkdownIt, info: str, inner: list[Token], file: str, line: int) -> Question:
+    match = _PARAMS.match(info.strip())
+    if not match:
+        message = f"'::: {info.strip()}' is not understood; write '::: reflect' or '::: reflect lines=4'"
+        raise WorkbookError([Problem(file, message, line)])
+    lines = DEFAULT_PROMPT_LINES
+    if match.group(1):
+        if not match.group(1).isdigit() or not 1 <= int(match.group(1)) <= MAX_LINES:
+            message = f"lines={match.group(1)} must be a whole number from 1 to {MAX_LINES}"
+            raise WorkbookError([Problem(file, message, line)])
+        lines = int(match.group(1))
+    label = md.renderer.render(inner, md.options, {}).strip()
+    if not label:
+        raise WorkbookError([Problem(file, "this reflection prompt has no question in it", line)])
+    return Question(label_html=_unwrap_paragraph(label), lines=lines)
+
+
+def _unwrap_paragraph(html: str) -> str:
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html

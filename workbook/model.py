@@ -1,0 +1,131 @@
+"""The read-only Book: metadata and an ordered list of parts (chapters and worksheets)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class DateField:
+    label: str = "Date"
+    kind: Literal["date"] = "date"
+
+
+@dataclass(frozen=True)
+class Checklist:
+    label: str
+    items: tuple[str, ...]
+    kind: Literal["checklist"] = "checklist"
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Each item rated from 1 to `points`; `low` and `high` name the ends."""
+
+    label: str
+    items: tuple[str, ...]
+    points: int = 5
+    low: str = ""
+    high: str = ""
+    kind: Literal["scale"] = "scale"
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question with ruled write-in lines. `label_html` is trusted, already-escaped HTML."""
+
+    label_html: str
+    lines: int = 3
+    hint: str = ""
+    kind: Literal["question"] = "question"
+
+
+@dataclass(frozen=True)
+class Notes:
+    label: str
+    lines: int = 6
+    kind: Literal["notes"] = "notes"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    prompt: str
+    width: float = 1.0
+
+
+@dataclass(frozen=True)
+class Log:
+    """A table with one row per entry; `rows` rows fit on a printed page."""
+
+    columns: tuple[Column, ...]
+    rows: int = 4
+    label: str = ""
+    kind: Literal["log"] = "log"
+
+
+Field = DateField | Checklist | Scale | Question | Notes | Log
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    intro: str
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A guide chapter. `blocks` alternate between body HTML (str) and reflection prompts."""
+
+    id: str
+    title: str
+    summary: str
+    content_note: str
+    blocks: tuple[str | Question, ...]
+    source: Path
+    kind: Literal["chapter"] = "chapter"
+
+
+@dataclass(frozen=True)
+class Worksheet:
+    id: str
+    title: str
+    instructions: str
+    sections: tuple[Section, ...]
+    source: Path
+    kind: Literal["worksheet"] = "worksheet"
+
+    @property
+    def has_log(self) -> bool:
+        """Logs are wide tables: print puts such a worksheet on landscape pages."""
+        return any(f.kind == "log" for s in self.sections for f in s.fields)
+
+
+Part = Chapter | Worksheet
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    subtitle: str
+    author: str
+    language: str
+    slug: str
+    date: dt.date
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Book:
+    meta: Metadata
+    parts: tuple[Part, ...]
+    project_dir: Path
+    sources: tuple[Path, ...] = field(default=())
+
+    @property
+    def worksheets(self) -> tuple[Worksheet, ...]:
+        return tuple(p for p in self.parts if isinstance(p, Worksheet))

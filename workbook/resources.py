@@ -1,0 +1,41 @@
+"""Where the bundled default workbook, templates, styles and fonts live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+CONFIG_NAME = "workbook.toml"
+
+
+def bundled_root() -> Path:
+    """The default workbook: inside the wheel, or the source checkout when run from it."""
+    installed = PACKAGE_DIR / "_default"
+    if (installed / CONFIG_NAME).is_file():
+        return installed
+    return PACKAGE_DIR.parent
+
+
+def bundled_templates() -> Path:
+    return bundled_root() / "templates"
+
+
+def bundled_styles() -> Path:
+    return bundled_root() / "styles"
+
+
+def font_dir() -> Path:
+    """Atkinson Hyperlegible (OFL), shipped as a Python package."""
+    import fontpkg_atkinson_hyperlegible as font
+
+    return Path(font.ROOT) / "files"
+
+
+def find_project(explicit: Path | None, cwd: Path) -> Path:
+    """The project folder: `-p DIR`, else the current folder if it has a workbook.toml,
+    else the bundled default workbook."""
+    if explicit is not None:
+        return explicit.resolve()
+    if (cwd / CONFIG_NAME).is_file():
+        return cwd.resolve()
+    return bundled_root()

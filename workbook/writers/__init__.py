@@ -1,0 +1,1 @@
+"""Writers package what they are given: they never read sources or templates."""

@@ -1,0 +1,41 @@
+"""The PDF writer: lays out the rendered HTML with WeasyPrint and writes one PDF."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbook.errors import Problem, WorkbookError
+from workbook.fetcher import SafeFetcher
+from workbook.render import Rendered
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    path: Path
+    pages: int
+
+
+def write_pdf(rendered: Rendered, target: Path, base_dir: Path, fetcher: SafeFetcher) -> PdfResult:
+    """Lay out once, then write. `base_dir` resolves the chapters' relative image paths."""
+    from weasyprint import CSS, HTML  # heavy: imported only when a PDF is made
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    document = rendered.documents[0]
+    base_url = base_dir.as_uri() + "/"
+    html = HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
+    css = CSS(string=rendered.css, base_url=base_url, url_fetcher=fetcher)
+    layout = html.render(stylesheets=[css])
+    _raise_if_refused(fetcher)
+    # A stable identifier from the content, so the same sources give the same bytes.
+    identifier = hashlib.sha256((document.html + rendered.css).encode()).hexdigest()[:32].encode()
+    layout.write_pdf(target, pdf_identifier=identifier)
+    return PdfResult(path=target, pages=len(layout.pages))
+
+
+def _raise_if_refused(fetcher: SafeFetcher) -> None:
+    if fetcher.refused:
+        problems = [Problem("a chapter, template or style", refusal) for refusal in fetcher.refused]
+        raise WorkbookError(problems)

@@ -1,0 +1,54 @@
+"""Nothing half-written: outputs go to temporary files beside their targets and are moved into
+place together, only when every one of them is complete."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from workbook.errors import WorkbookError
+
+
+class Staging:
+    def __init__(self, output_dir: Path) -> None:
+        self.output_dir = output_dir
+        self.pending: list[tuple[Path, Path]] = []
+
+    def temp_for(self, name: str) -> Path:
+        target = self.output_dir / name
+        temp = self.output_dir / f".{name}.{os.getpid()}.tmp"
+        self.pending.append((temp, target))
+        return temp
+
+    def commit(self) -> list[Path]:
+        for temp, target in self.pending:
+            os.replace(temp, target)
+        done = [target for _, target in self.pending]
+        self.pending = []
+        return done
+
+    def discard(self) -> None:
+        for temp, _ in self.pending:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+        self.pending = []
+
+
+@contextlib.contextmanager
+def staging(output_dir: Path) -> Iterator[Staging]:
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        probe = output_dir / f".workbook-write-test.{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        message = f"cannot write here ({error.strerror}); choose another folder with -o"
+        raise WorkbookError.one(output_dir, message) from None
+    stage = Staging(output_dir)
+    try:
+        yield stage
+    except BaseException:
+        stage.discard()
+        raise
