@@ -45,7 +45,9 @@ def build(project_dir: Path, output_dir: Path, editions: Iterable[Edition]) -> B
     return BuildReport(written=written, seconds=time.perf_counter() - started)
 
 
-def write_editions(book: Book, output_dir: Path, editions: tuple[Edition, ...]) -> tuple[Written, ...]:
+def write_editions(
+    book: Book, output_dir: Path, editions: tuple[Edition, ...]
+) -> tuple[Written, ...]:
     env = environment(book.project_dir)
     results: list[Written] = []
     with staging(output_dir) as stage:
@@ -73,4 +75,6 @@ def _write(book: Book, rendered: object, temp: Path) -> str:
 
     fetcher = SafeFetcher((book.project_dir, bundled_templates(), bundled_styles(), font_dir()))
     pdf = write_pdf(rendered, temp, book.project_dir / "chapters", fetcher)
-    return f"{rendered.edition.format} PDF, {rendered.edition.page_size['label']}, {pdf.pages} pages"
+    return (
+        f"{rendered.edition.format} PDF, {rendered.edition.page_size['label']}, {pdf.pages} pages"
+    )

@@ -34,11 +34,31 @@ def main() -> None:
 
 @main.command()
 @PROJECT
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder for the files. Default: output/ in the workbook folder (or here, for the default workbook).")
-@click.option("--edition", "formats", type=click.Choice(FORMATS), multiple=True, help="What to make; repeat for more than one. Default: print and epub.")
-@click.option("--paper", type=click.Choice(tuple(PAPERS)), default="letter", show_default=True, help="Paper size of the print PDF.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the files. Default: output/ in the workbook folder "
+    "(or here, for the default workbook).",
+)
+@click.option(
+    "--edition",
+    "formats",
+    type=click.Choice(FORMATS),
+    multiple=True,
+    help="What to make; repeat for more than one. Default: print and epub.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(tuple(PAPERS)),
+    default="letter",
+    show_default=True,
+    help="Paper size of the print PDF.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when all goes well.")
-def build(project: Path | None, output: Path | None, formats: tuple[str, ...], paper: str, quiet: bool) -> None:
+def build(
+    project: Path | None, output: Path | None, formats: tuple[str, ...], paper: str, quiet: bool
+) -> None:
     """Build the workbook's PDF and EPUB into output/.
 
     \b

@@ -86,14 +86,18 @@ def _validate(path: Path, data: dict[str, Any], lines: dict[str, int]) -> Config
     name = CONFIG_NAME
     for key in data:
         if key not in KNOWN_KEYS:
-            problems.add(name, f"unknown key '{key}'{did_you_mean(key, KNOWN_KEYS)}", lines.get(key))
+            problems.add(
+                name, f"unknown key '{key}'{did_you_mean(key, KNOWN_KEYS)}", lines.get(key)
+            )
     for key in REQUIRED:
         if key not in data:
             problems.add(name, f"'{key}' is missing; add {key} = ... at the top")
     text = {k: _text(data, k, problems, lines) for k in KNOWN_KEYS if k not in ("date", "contents")}
     language = text["language"] or "en"
     if not LANGUAGE.match(language):
-        problems.add(name, f"'{language}' is not a language tag like 'en' or 'en-GB'", lines.get("language"))
+        problems.add(
+            name, f"'{language}' is not a language tag like 'en' or 'en-GB'", lines.get("language")
+        )
     contents = _contents(data.get("contents", []), problems, lines.get("contents"))
     date = _date(data.get("date"), problems, lines.get("date"))
     problems.raise_if_any()
@@ -125,7 +129,9 @@ def _contents(value: Any, problems: Problems, line: int | None) -> tuple[str, ..
         return ()
     for part in value:
         if not PART_ID.match(part):
-            problems.add(CONFIG_NAME, f"'{part}' is not a part id (lowercase words joined by -)", line)
+            problems.add(
+                CONFIG_NAME, f"'{part}' is not a part id (lowercase words joined by -)", line
+            )
     seen = {p for p in value if value.count(p) > 1}
     for part in sorted(seen):
         problems.add(CONFIG_NAME, f"the part '{part}' is listed twice in 'contents'", line)

@@ -43,7 +43,9 @@ def _font(image_font: object, name: str, size: int) -> object:
     return image_font.truetype(str(Path(font_dir()) / name), size)  # type: ignore[attr-defined]
 
 
-def _paragraph(draw: object, text: str, font: object, x: int, y: int, width: int, leading: int) -> int:
+def _paragraph(
+    draw: object, text: str, font: object, x: int, y: int, width: int, leading: int
+) -> int:
     for line in textwrap.wrap(text, width=width):
         draw.text((x, y), line, font=font, fill=INK)  # type: ignore[attr-defined]
         y += leading

@@ -32,12 +32,16 @@ class SafeFetcher(URLFetcher):
             self.refused.append(f"{url}: {refusal}")
             raise
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+        return URLFetcherResponse(
+            url, body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
 
     def resolve(self, url: str) -> Path:
         parsed = urlparse(url)
         if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
-            raise RefusedURL("only files inside the workbook's folder can be used (no web addresses)")
+            raise RefusedURL(
+                "only files inside the workbook's folder can be used (no web addresses)"
+            )
         path = Path(unquote(parsed.path)).resolve()
         if not any(path.is_relative_to(root) for root in self.roots):
             raise RefusedURL("this file is outside the workbook's folder")

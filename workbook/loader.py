@@ -44,7 +44,9 @@ def load_book(project_dir: Path) -> model.Book:
         date=_edition_date(config, sources),
         description=config.description or config.subtitle,
     )
-    return model.Book(meta=meta, parts=tuple(parts), project_dir=project_dir, sources=tuple(sources))
+    return model.Book(
+        meta=meta, parts=tuple(parts), project_dir=project_dir, sources=tuple(sources)
+    )
 
 
 def _find_part(config: Config, part_id: str, problems: Problems) -> Path | None:

@@ -29,7 +29,9 @@ def make_parser() -> MarkdownIt:
     # Raw HTML is off: chapter text is content, never markup to pass through.
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["table", "replacements", "smartquotes", "strikethrough"])
-    container_plugin(md, "reflect", validate=lambda params, *_: params.strip().startswith("reflect"))
+    container_plugin(
+        md, "reflect", validate=lambda params, *_: params.strip().startswith("reflect")
+    )
     return md
 
 
@@ -84,7 +86,9 @@ def _matching_close(tokens: list[Token], start: int) -> int:
 def _prompt(md: MarkdownIt, info: str, inner: list[Token], file: str, line: int) -> Question:
     match = _PARAMS.match(info.strip())
     if not match:
-        message = f"'::: {info.strip()}' is not understood; write '::: reflect' or '::: reflect lines=4'"
+        message = (
+            f"'::: {info.strip()}' is not understood; write '::: reflect' or '::: reflect lines=4'"
+        )
         raise WorkbookError([Problem(file, message, line)])
     lines = DEFAULT_PROMPT_LINES
     if match.group(1):

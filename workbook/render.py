@@ -59,7 +59,8 @@ def environment(project_dir: Path) -> jinja2.Environment:
     )
     env = jinja2.Environment(
         loader=loader,
-        autoescape=True,  # everything a user writes is text until proven otherwise
+        # Everything a user writes is text in HTML; CSS templates are not HTML.
+        autoescape=jinja2.select_autoescape(("html", "xhtml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -71,10 +72,17 @@ def render(book: Book, edition: Edition, env: jinja2.Environment | None = None) 
     env = env or environment(book.project_dir)
     font_base = "../fonts/" if edition.format == "epub" else font_dir().as_uri() + "/"
     context = {"book": book, "meta": book.meta, "edition": edition, "font_base": font_base}
-    css = "\n".join(_stylesheet(env, book.project_dir, name, context) for name in STYLESHEETS[edition.format])
+    css = "\n".join(
+        _stylesheet(env, book.project_dir, name, context) for name in STYLESHEETS[edition.format]
+    )
     if edition.format == "epub":
         docs = tuple(
-            Document(f"{part.id}.xhtml", part.title, _template(env, "epub-part.html", context, part=part), part)
+            Document(
+                f"{part.id}.xhtml",
+                part.title,
+                _template(env, "epub-part.html", context, part=part),
+                part,
+            )
             for part in book.parts
         )
     else:
@@ -83,19 +91,27 @@ def render(book: Book, edition: Edition, env: jinja2.Environment | None = None) 
     return Rendered(edition=edition, documents=docs, css=css, fonts=fonts)
 
 
-def _template(env: jinja2.Environment, name: str, context: dict[str, object], **extra: object) -> str:
+def _template(
+    env: jinja2.Environment, name: str, context: dict[str, object], **extra: object
+) -> str:
     try:
         return env.get_template(name).render(**context, **extra)
     except jinja2.TemplateSyntaxError as error:
         where = error.filename or error.name or name
-        raise WorkbookError([Problem(where, f"template error: {error.message}", error.lineno)]) from None
+        raise WorkbookError(
+            [Problem(where, f"template error: {error.message}", error.lineno)]
+        ) from None
     except jinja2.UndefinedError as error:
-        raise WorkbookError([Problem(f"templates/{name}", f"template error: {error.message}")]) from None
+        raise WorkbookError(
+            [Problem(f"templates/{name}", f"template error: {error.message}")]
+        ) from None
     except jinja2.TemplateNotFound as error:
         raise WorkbookError([Problem(f"templates/{error.name}", "template not found")]) from None
 
 
-def _stylesheet(env: jinja2.Environment, project_dir: Path, name: str, context: dict[str, object]) -> str:
+def _stylesheet(
+    env: jinja2.Environment, project_dir: Path, name: str, context: dict[str, object]
+) -> str:
     if name.endswith(".j2"):
         return _template(env, name, context)
     for folder in (project_dir / "styles", bundled_styles()):

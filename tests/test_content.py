@@ -1,0 +1,98 @@
+"""The default workbook's words: its own, plain, complete, and long enough to help."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from workbook.loader import load_book
+from workbook.model import Chapter
+
+SEED_TOOL = ROOT.parent / "shared" / "tools" / "seed_overlap.py"
+
+
+def plain_text(chapter: Chapter) -> str:
+    html = "".join(b if isinstance(b, str) else b.label_html for b in chapter.blocks)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.fixture(scope="module")
+def chapters() -> list[Chapter]:
+    return [p for p in load_book(ROOT).parts if isinstance(p, Chapter)]
+
+
+@pytest.mark.skipif(not SEED_TOOL.exists(), reason="../shared is not beside this checkout")
+def test_no_sentence_is_copied_from_the_source_guide():
+    result = subprocess.run(
+        [sys.executable, str(SEED_TOOL), "chapters", "templates"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout
+
+
+def test_at_least_5000_words_of_guide_prose(chapters):
+    words = sum(len(plain_text(c).split()) for c in chapters if c.id != "references")
+    assert words >= 5000
+
+
+def test_reading_grade_is_7_or_lower(chapters):
+    textstat = pytest.importorskip("textstat")
+    for chapter in chapters:
+        if chapter.id == "references":
+            continue  # citations are not prose
+        assert textstat.flesch_kincaid_grade(plain_text(chapter)) <= 7.0, chapter.id
+
+
+def test_every_topic_of_the_source_guide_is_covered(chapters):
+    text = " ".join(plain_text(c) for c in chapters).lower()
+    topics = [
+        "working alliance",
+        "relational",
+        "corrective emotional experience",
+        "earned secure",
+        "bond",
+        "goals",
+        "tasks",
+        "feel safe",
+        "feel seen",
+        "rupture",
+        "repair",
+        "give it time",
+        "gut",
+        "okay to change",
+        "trauma-informed",
+        "your pace",
+        "bordin",
+        "alexander",
+        "safran",
+        "flückiger",
+        "horvath",
+        "eubanks",
+    ]
+    missing = [t for t in topics if t not in text]
+    assert not missing
+
+
+def test_chapters_have_reflection_prompts_and_an_opening_on_how_to_use_it(chapters):
+    welcome = chapters[0]
+    assert welcome.id == "welcome"
+    text = plain_text(welcome).lower()
+    assert "pace" in text and "skip" in text and "stop" in text
+    prompts = sum(1 for c in chapters for b in c.blocks if not isinstance(b, str))
+    assert prompts >= 15
+
+
+def test_resources_note_that_numbers_differ_by_country():
+    text = (
+        Path(ROOT / "chapters" / "support-and-crisis-resources.md")
+        .read_text(encoding="utf-8")
+        .lower()
+    )
+    assert "country" in text and "988" in text and "116 123" in text

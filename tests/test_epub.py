@@ -1,0 +1,79 @@
+"""The EPUB: its files, spine, navigation, identifier, worksheets on a screen, and epubcheck."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pytest
+
+from tests.conftest import ROOT, epubcheck_counts, run
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def epub_zip(default_epub) -> zipfile.ZipFile:
+    return zipfile.ZipFile(default_epub)
+
+
+@pytest.fixture(scope="session")
+def opf(epub_zip) -> str:
+    return epub_zip.read("EPUB/content.opf").decode()
+
+
+def test_one_xhtml_file_per_part_plus_nav_ncx_and_cover(epub_zip, default_config):
+    names = set(epub_zip.namelist())
+    for part in default_config["contents"]:
+        assert f"EPUB/text/{part}.xhtml" in names
+    assert {
+        "mimetype",
+        "EPUB/nav.xhtml",
+        "EPUB/toc.ncx",
+        "EPUB/cover.xhtml",
+        "EPUB/images/cover.png",
+    } <= names
+    assert epub_zip.infolist()[0].filename == "mimetype"
+    assert epub_zip.read("mimetype") == b"application/epub+zip"
+
+
+def test_spine_order_equals_workbook_toml(opf, default_config):
+    idrefs = re.findall(r'<itemref idref="([^"]+)"', opf)
+    assert idrefs == ["cover", "nav", *default_config["contents"]]
+
+
+def test_language_title_and_stable_identifier(opf, default_config, tmp_path):
+    assert f"<dc:language>{default_config['language']}</dc:language>" in opf
+    assert f"<dc:title>{default_config['title']}</dc:title>" in opf
+    identifier = re.search(r"<dc:identifier[^>]*>([^<]+)<", opf).group(1)
+    assert identifier.startswith("urn:uuid:")
+    run("build", "-p", str(ROOT), "-o", str(tmp_path), "--edition", "epub", "-q")
+    again = zipfile.ZipFile(tmp_path / "alliance-workbook.epub").read("EPUB/content.opf").decode()
+    assert identifier in again
+
+
+def test_same_sources_give_the_same_bytes(default_epub, tmp_path):
+    run("build", "-p", str(ROOT), "-o", str(tmp_path), "--edition", "epub", "-q")
+    assert (tmp_path / "alliance-workbook.epub").read_bytes() == default_epub.read_bytes()
+
+
+def test_nav_lists_every_part(epub_zip, default_config):
+    nav = epub_zip.read("EPUB/nav.xhtml").decode()
+    for part in default_config["contents"]:
+        assert f'href="text/{part}.xhtml"' in nav
+
+
+def test_worksheets_read_as_prompts_on_a_screen(epub_zip):
+    checklist = epub_zip.read("EPUB/text/signs-checklist.xhtml").decode()
+    log = epub_zip.read("EPUB/text/rupture-repair-log.xhtml").decode()
+    for page in (checklist, log):
+        assert "<input" not in page and "<script" not in page and "<table" not in page
+        assert 'class="rule"' not in page and 'class="box"' not in page
+    assert '<ul class="checklist">' in checklist
+    assert '<ol class="log-prompts">' in log
+    assert "What happened" in log and "notebook" in log
+
+
+def test_epubcheck_finds_no_errors_and_no_warnings(default_epub):
+    counts, messages = epubcheck_counts(default_epub)
+    assert counts == {"fatal": 0, "error": 0, "warning": 0}, "\n".join(messages)
