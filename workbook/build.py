@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.editions import Edition
 from workbook.loader import load_book
 from workbook.model import Book
-from workbook.render import environment, render
+from workbook.render import Rendered, environment, render
 from workbook.resources import bundled_styles, bundled_templates, font_dir
 from workbook.writers.staging import staging
 
@@ -60,21 +60,30 @@ def write_editions(
     return tuple(results)
 
 
-def _write(book: Book, rendered: object, temp: Path) -> str:
-    from workbook.render import Rendered
+def _write(book: Book, rendered: Rendered, temp: Path) -> str:
+    """Hand a rendered edition to its writer; returns a few words on what was written."""
+    return WRITERS[rendered.edition.format](book, rendered, temp)
 
-    assert isinstance(rendered, Rendered)
-    if rendered.edition.format == "epub":
-        from workbook.cover import draw_cover
-        from workbook.writers.epub import write_epub
 
-        result = write_epub(rendered, book.meta, draw_cover(book.meta), temp)
-        return f"EPUB, {result.files} parts"
+def _write_print(book: Book, rendered: Rendered, temp: Path) -> str:
     from workbook.fetcher import SafeFetcher
     from workbook.writers.pdf import write_pdf
 
     fetcher = SafeFetcher((book.project_dir, bundled_templates(), bundled_styles(), font_dir()))
     pdf = write_pdf(rendered, temp, book.project_dir / "chapters", fetcher)
-    return (
-        f"{rendered.edition.format} PDF, {rendered.edition.page_size['label']}, {pdf.pages} pages"
-    )
+    edition = rendered.edition
+    return f"{edition.format} PDF, {edition.page_size['label']}, {pdf.pages} pages"
+
+
+def _write_epub(book: Book, rendered: Rendered, temp: Path) -> str:
+    from workbook.cover import draw_cover
+    from workbook.writers.epub import write_epub
+
+    result = write_epub(rendered, book.meta, draw_cover(book.meta), temp)
+    return f"EPUB, {result.files} parts"
+
+
+WRITERS: dict[str, Callable[[Book, Rendered, Path], str]] = {
+    "print": _write_print,
+    "epub": _write_epub,
+}
