@@ -37,14 +37,16 @@ def test_list_without_project_uses_the_bundled_default(tmp_path, default_config)
 
 
 @pytest.mark.slow
-def test_build_writes_both_files_and_one_summary_line(sample):
+def test_build_writes_every_edition_and_one_summary_line(sample):
     result = sample.build()
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1
-    assert "sample-print-letter.pdf" in lines[0] and "sample.epub" in lines[0]
-    assert "pages" in lines[0] and lines[0].endswith(" s.")
+    for name in ("sample-print-letter.pdf", "sample-fillable-letter.pdf", "sample.epub"):
+        assert name in lines[0]
+    assert "pages" in lines[0] and "fields" in lines[0] and lines[0].endswith(" s.")
     assert sorted(p.name for p in (sample.root / "output").iterdir()) == [
+        "sample-fillable-letter.pdf",
         "sample-print-letter.pdf",
         "sample.epub",
     ]
