@@ -97,7 +97,8 @@ def _write_pdf(book: Book, rendered: Rendered, temp: Path) -> str:
     fetcher = SafeFetcher((book.project_dir, bundled_templates(), bundled_styles(), font_dir()))
     pdf = write_pdf(rendered, temp, book.project_dir / "chapters", fetcher)
     fields = f", {pdf.fields} fields" if pdf.fields else ""
-    return f"{rendered.edition.describe()}, {pdf.pages} pages{fields}"
+    sheets = f" on {pdf.sheets} sheets" if pdf.sheets else ""
+    return f"{rendered.edition.describe()}, {pdf.pages} pages{sheets}{fields}"
 
 
 def _write_epub(book: Book, rendered: Rendered, temp: Path) -> str:

@@ -25,6 +25,7 @@ class PdfResult:
     path: Path
     pages: int
     fields: int = 0
+    sheets: int = 0  # a booklet: sheets of paper, printed on both sides
 
 
 def write_pdf(rendered: Rendered, target: Path, base_dir: Path, fetcher: SafeFetcher) -> PdfResult:
@@ -52,7 +53,7 @@ def write_pdf(rendered: Rendered, target: Path, base_dir: Path, fetcher: SafeFet
             impose(flat, target, edition.sheet_size)
         finally:
             flat.unlink(missing_ok=True)
-        return PdfResult(path=target, pages=pages)
+        return PdfResult(path=target, pages=pages, sheets=pages // 4)
     layout.write_pdf(target, **options)
     fields = 0
     if forms:
