@@ -20,13 +20,8 @@ PAPERS: dict[str, dict[str, str]] = {
 # A booklet folds each sheet in half: its pages are half the sheet (A5 on A4, half-letter on
 # Letter), placed two to a side.
 HALF_PAGES: dict[str, dict[str, str]] = {
-    "letter": {
-        "width": "5.5in",
-        "height": "8.5in",
-        "label": "half Letter",
-        "margin": "14mm 14mm 15mm",
-    },
-    "a4": {**PAPERS["a5"], "margin": "14mm 14mm 15mm"},
+    "letter": {**PAPERS["a5"], "width": "5.5in", "height": "8.5in", "label": "half Letter"},
+    "a4": PAPERS["a5"],
 }
 BOOKLET_PAPERS: tuple[str, ...] = tuple(HALF_PAGES)
 
