@@ -31,7 +31,7 @@ def default_config() -> dict:
 
 @pytest.fixture(scope="session")
 def default_build(tmp_path_factory) -> Path:
-    """The default workbook, built once: print PDF (Letter) and EPUB."""
+    """The default workbook, built once: print PDF, fillable PDF (Letter) and EPUB."""
     out = tmp_path_factory.mktemp("default-build")
     result = run("build", "-p", str(ROOT), "-o", str(out))
     assert result.exit_code == 0, result.output
@@ -41,6 +41,11 @@ def default_build(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def default_pdf(default_build) -> Path:
     return default_build / "alliance-workbook-print-letter.pdf"
+
+
+@pytest.fixture(scope="session")
+def default_fillable(default_build) -> Path:
+    return default_build / "alliance-workbook-fillable-letter.pdf"
 
 
 @pytest.fixture(scope="session")
@@ -105,6 +110,31 @@ class SampleWorkbook:
 @pytest.fixture
 def sample(tmp_path) -> SampleWorkbook:
     return SampleWorkbook(tmp_path / "sample")
+
+
+def render_page(pdf: Path, page: int, dpi: int = 50):
+    """One page as a greyscale image, drawn by poppler as a reader's viewer would."""
+    import subprocess
+
+    from PIL import Image
+
+    out = pdf.parent / f".{pdf.stem}-page{page}"
+    pages = ["-f", str(page), "-l", str(page), "-singlefile"]
+    command = ["pdftoppm", "-gray", "-r", str(dpi), *pages, "-png", str(pdf), str(out)]
+    subprocess.run(command, check=True)
+    return Image.open(out.with_suffix(".png")).convert("L")
+
+
+def page_words(pdf: Path, page: int, box: tuple[float, float, float, float] | None = None):
+    """The words poppler finds on a page, or inside `box` (x, y, width, height in points)."""
+    import subprocess
+
+    crop = []
+    if box:
+        x, y, w, h = (str(round(v)) for v in box)
+        crop = ["-r", "72", "-x", x, "-y", y, "-W", w, "-H", h]
+    command = ["pdftotext", "-f", str(page), "-l", str(page), *crop, str(pdf), "-"]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()
 
 
 def epubcheck_counts(path: Path) -> tuple[dict[str, int], list[str]]:

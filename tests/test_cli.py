@@ -37,14 +37,16 @@ def test_list_without_project_uses_the_bundled_default(tmp_path, default_config)
 
 
 @pytest.mark.slow
-def test_build_writes_both_files_and_one_summary_line(sample):
+def test_build_writes_every_edition_and_one_summary_line(sample):
     result = sample.build()
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1
-    assert "sample-print-letter.pdf" in lines[0] and "sample.epub" in lines[0]
-    assert "pages" in lines[0] and lines[0].endswith(" s.")
+    for name in ("sample-print-letter.pdf", "sample-fillable-letter.pdf", "sample.epub"):
+        assert name in lines[0]
+    assert "pages" in lines[0] and "fields" in lines[0] and lines[0].endswith(" s.")
     assert sorted(p.name for p in (sample.root / "output").iterdir()) == [
+        "sample-fillable-letter.pdf",
         "sample-print-letter.pdf",
         "sample.epub",
     ]
@@ -139,3 +141,29 @@ def test_a_failed_build_leaves_earlier_outputs_untouched(sample):
     assert sample.build("--edition", "epub").exit_code == 1
     assert epub.read_bytes() == before
     assert [p.name for p in epub.parent.iterdir()] == ["sample.epub"]
+
+
+@pytest.mark.slow
+def test_all_editions_share_one_load_of_the_sources(sample, monkeypatch):
+    import workbook.build
+    import workbook.loader
+
+    calls = []
+    real = workbook.loader.load_book
+
+    def counting(project_dir):
+        calls.append(project_dir)
+        return real(project_dir)
+
+    monkeypatch.setattr(workbook.build, "load_book", counting)
+    monkeypatch.setattr(workbook.loader, "load_book", counting)
+    result = sample.build("--large-print")
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 1
+    assert len(list((sample.root / "output").iterdir())) == 3
+
+
+def test_booklet_needs_letter_or_a4_sheets(sample):
+    result = sample.build("--booklet", "--paper", "a5")
+    assert result.exit_code == 2
+    assert "a booklet prints on Letter or A4 sheets" in result.output

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.editions import Edition
+from workbook.errors import did_you_mean
 from workbook.loader import load_book
 from workbook.model import Book
 from workbook.render import Rendered, environment, render
@@ -45,6 +46,30 @@ def build(project_dir: Path, output_dir: Path, editions: Iterable[Edition]) -> B
     return BuildReport(written=written, seconds=time.perf_counter() - started)
 
 
+def build_handout(book: Book, output_dir: Path, edition: Edition) -> BuildReport:
+    """A packet of just the worksheets named in `edition.parts` (checked with `unknown_ids`)."""
+    started = time.perf_counter()
+    written = write_editions(book, output_dir, (edition,))
+    return BuildReport(written=written, seconds=time.perf_counter() - started)
+
+
+def unknown_ids(book: Book, ids: tuple[str, ...]) -> list[str]:
+    """What is wrong with the worksheet ids asked for, in plain words (empty if all is well)."""
+    worksheets = [part.id for part in book.worksheets]
+    problems = []
+    for part_id in ids:
+        if part_id in worksheets:
+            continue
+        if any(part.id == part_id for part in book.parts):
+            problems.append(f"'{part_id}' is a chapter; a handout holds worksheets.")
+        else:
+            hint = did_you_mean(part_id, worksheets)
+            problems.append(f"there is no worksheet '{part_id}'{hint}.")
+    if problems:
+        problems.append(f"The worksheets in this workbook are: {', '.join(worksheets) or 'none'}.")
+    return problems
+
+
 def write_editions(
     book: Book, output_dir: Path, editions: tuple[Edition, ...]
 ) -> tuple[Written, ...]:
@@ -65,14 +90,15 @@ def _write(book: Book, rendered: Rendered, temp: Path) -> str:
     return WRITERS[rendered.edition.format](book, rendered, temp)
 
 
-def _write_print(book: Book, rendered: Rendered, temp: Path) -> str:
+def _write_pdf(book: Book, rendered: Rendered, temp: Path) -> str:
     from workbook.fetcher import SafeFetcher
     from workbook.writers.pdf import write_pdf
 
     fetcher = SafeFetcher((book.project_dir, bundled_templates(), bundled_styles(), font_dir()))
     pdf = write_pdf(rendered, temp, book.project_dir / "chapters", fetcher)
-    edition = rendered.edition
-    return f"{edition.format} PDF, {edition.page_size['label']}, {pdf.pages} pages"
+    fields = f", {pdf.fields} fields" if pdf.fields else ""
+    sheets = f" on {pdf.sheets} sheets" if pdf.sheets else ""
+    return f"{rendered.edition.describe()}, {pdf.pages} pages{sheets}{fields}"
 
 
 def _write_epub(book: Book, rendered: Rendered, temp: Path) -> str:
@@ -84,6 +110,8 @@ def _write_epub(book: Book, rendered: Rendered, temp: Path) -> str:
 
 
 WRITERS: dict[str, Callable[[Book, Rendered, Path], str]] = {
-    "print": _write_print,
+    "print": _write_pdf,
+    "fillable": _write_pdf,
+    "handout": _write_pdf,
     "epub": _write_epub,
 }

@@ -13,13 +13,16 @@ import jinja2
 
 from workbook.editions import Edition
 from workbook.errors import Problem, WorkbookError
+from workbook.fieldfont import field_font_url
 from workbook.model import Book, Part
 from workbook.resources import bundled_styles, bundled_templates, font_dir
 
 # Stylesheets per format, in cascade order; `.css` files come from styles/, `.css.j2` are
-# templates (they need the edition, e.g. the paper size).
+# templates (they need the edition, e.g. the paper size). Print options add theirs in between.
 STYLESHEETS = {
-    "print": ("fonts.css.j2", "base.css", "print.css", "page.css.j2"),
+    "print": ("fonts.css.j2", "base.css", "print.css"),
+    "fillable": ("fonts.css.j2", "base.css", "print.css", "form.css"),
+    "handout": ("fonts.css.j2", "base.css", "print.css", "handout.css.j2"),
     "epub": ("fonts.css.j2", "base.css", "epub.css"),
 }
 FONT_FILES = (
@@ -72,8 +75,10 @@ def render(book: Book, edition: Edition, env: jinja2.Environment | None = None) 
     env = env or environment(book.project_dir)
     font_base = "../fonts/" if edition.format == "epub" else font_dir().as_uri() + "/"
     context = {"book": book, "meta": book.meta, "edition": edition, "font_base": font_base}
+    if edition.medium == "form":
+        context["field_font_url"] = field_font_url()
     css = "\n".join(
-        _stylesheet(env, book.project_dir, name, context) for name in STYLESHEETS[edition.format]
+        _stylesheet(env, book.project_dir, name, context) for name in stylesheet_names(edition)
     )
     if edition.format == "epub":
         docs = tuple(
@@ -85,10 +90,37 @@ def render(book: Book, edition: Edition, env: jinja2.Environment | None = None) 
             )
             for part in book.parts
         )
+    elif edition.format == "handout":
+        docs = (_handout(env, book, context),)
     else:
         docs = (Document("book.html", book.meta.title, _template(env, "book.html", context)),)
+    if edition.is_booklet:  # a spare page to pad the booklet to a multiple of four pages
+        docs += (Document("notes.html", "Notes", _template(env, "notes.html", context)),)
     fonts = tuple(font_dir() / name for name in FONT_FILES)
     return Rendered(edition=edition, documents=docs, css=css, fonts=fonts)
+
+
+def stylesheet_names(edition: Edition) -> tuple[str, ...]:
+    names = STYLESHEETS[edition.format]
+    if edition.format == "epub":
+        return names
+    if edition.format == "handout" and edition.fillable:
+        names += ("form.css",)
+    if edition.large_print:
+        names += ("large-print.css",)
+    if edition.low_ink:
+        names += ("low-ink.css",)
+    return (*names, "page.css.j2")
+
+
+def _handout(env: jinja2.Environment, book: Book, context: dict[str, object]) -> Document:
+    """Just the chosen worksheets, each copy on fresh pages; ids were checked by the build."""
+    edition = context["edition"]
+    assert isinstance(edition, Edition)
+    by_id = {part.id: part for part in book.worksheets}
+    sheets = [by_id[part_id] for part_id in edition.parts]
+    html = _template(env, "handout.html", context, sheets=sheets, copies=edition.copies)
+    return Document("handout.html", ", ".join(s.title for s in sheets), html)
 
 
 def _template(

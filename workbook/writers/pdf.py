@@ -1,4 +1,8 @@
-"""The PDF writer: lays out the rendered HTML with WeasyPrint and writes one PDF."""
+"""The PDF writer: lays out the rendered HTML with WeasyPrint and writes one tagged PDF.
+
+A fillable edition's fields are then tidied (writers/acroform.py); a booklet is padded with
+notes pages and imposed two pages to a sheet (writers/booklet.py).
+"""
 
 from __future__ import annotations
 
@@ -6,35 +10,70 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from workbook.errors import Problem, WorkbookError
 from workbook.fetcher import SafeFetcher
-from workbook.render import Rendered
+from workbook.render import Document, Rendered
+
+# Tagged (headings, lists, tables in the structure tree), with title and language: PDF/UA-1.
+PDF_VARIANT = "pdf/ua-1"
 
 
 @dataclass(frozen=True)
 class PdfResult:
     path: Path
     pages: int
+    fields: int = 0
+    sheets: int = 0  # a booklet: sheets of paper, printed on both sides
 
 
 def write_pdf(rendered: Rendered, target: Path, base_dir: Path, fetcher: SafeFetcher) -> PdfResult:
     """Lay out once, then write. `base_dir` resolves the chapters' relative image paths."""
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    edition = rendered.edition
+    forms = edition.medium == "form"
+    layout = _layout(rendered, rendered.documents[0], base_dir, fetcher, forms)
+    if edition.is_booklet:
+        notes = _layout(rendered, rendered.documents[1], base_dir, fetcher, forms)
+        padding = -len(layout.pages) % 4
+        layout = layout.copy([*layout.pages, *notes.pages[:1] * padding])
+    _raise_if_refused(fetcher)
+    # A stable identifier from the content, so the same sources give the same bytes.
+    source = "".join(d.html for d in rendered.documents) + rendered.css
+    identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
+    options: dict[str, Any] = {"pdf_identifier": identifier, "pdf_variant": PDF_VARIANT}
+    pages = len(layout.pages)
+    if edition.is_booklet:
+        from workbook.writers.booklet import impose
+
+        flat = target.with_name(target.name + ".pages")
+        try:
+            layout.write_pdf(flat, **options)
+            impose(flat, target, edition.sheet_size)
+        finally:
+            flat.unlink(missing_ok=True)
+        return PdfResult(path=target, pages=pages, sheets=pages // 4)
+    layout.write_pdf(target, **options)
+    fields = 0
+    if forms:
+        from workbook.writers.acroform import tidy_fields
+
+        fields = tidy_fields(target)
+    return PdfResult(path=target, pages=pages, fields=fields)
+
+
+def _layout(
+    rendered: Rendered, document: Document, base_dir: Path, fetcher: SafeFetcher, forms: bool
+) -> Any:
     from weasyprint import CSS, HTML  # heavy: imported only when a PDF is made
     from weasyprint.text.fonts import FontConfiguration
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document = rendered.documents[0]
     base_url = base_dir.as_uri() + "/"
     html = HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
     fonts = FontConfiguration()  # @font-face rules need one, shared by CSS and layout
     css = CSS(string=rendered.css, base_url=base_url, url_fetcher=fetcher, font_config=fonts)
-    layout = html.render(stylesheets=[css], font_config=fonts)
-    _raise_if_refused(fetcher)
-    # A stable identifier from the content, so the same sources give the same bytes.
-    identifier = hashlib.sha256((document.html + rendered.css).encode()).hexdigest()[:32].encode()
-    layout.write_pdf(target, pdf_identifier=identifier)
-    return PdfResult(path=target, pages=len(layout.pages))
+    return html.render(stylesheets=[css], font_config=fonts, pdf_forms=forms)
 
 
 def _raise_if_refused(fetcher: SafeFetcher) -> None:

@@ -1,0 +1,182 @@
+"""The fillable PDF, used as a reader would: fields of every kind filled, saved, read back and
+seen on the rendered page."""
+
+from __future__ import annotations
+
+import pikepdf
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from tests.conftest import ROOT, render_page
+from workbook.loader import load_book
+from workbook.model import Book
+
+pytestmark = pytest.mark.slow
+
+MULTILINE = 1 << 12
+RADIO = 1 << 15
+PRINTS = 1 << 2
+
+
+def expected_names(book: Book) -> list[str]:
+    """Every field's name, in reading order: part id, then section and field (or the
+    prompt's place in its chapter), then item, or row and column."""
+    names: list[str] = []
+    for part in book.parts:
+        if part.kind == "chapter":
+            names += [
+                f"{part.id}-reflect-{i}"
+                for i, block in enumerate(part.blocks, 1)
+                if not isinstance(block, str)
+            ]
+            continue
+        for s, section in enumerate(part.sections, 1):
+            for f, field in enumerate(section.fields, 1):
+                name = f"{part.id}-{s}-{f}"
+                if field.kind in ("checklist", "scale"):
+                    names += [f"{name}-{k}" for k in range(1, len(field.items) + 1)]
+                elif field.kind == "log":
+                    names += [
+                        f"{name}-{r}-{c}"
+                        for r in range(1, field.rows + 1)
+                        for c in range(1, len(field.columns) + 1)
+                    ]
+                else:
+                    names.append(name)
+    return names
+
+
+@pytest.fixture(scope="session")
+def book() -> Book:
+    return load_book(ROOT)
+
+
+@pytest.fixture(scope="session")
+def form(default_fillable):
+    with pikepdf.open(default_fillable) as pdf:
+        yield pdf
+
+
+@pytest.fixture(scope="session")
+def fields(form) -> dict[str, pikepdf.Dictionary]:
+    return {str(f.T): f for f in form.Root.AcroForm.Fields}
+
+
+def test_every_field_is_there_once_with_a_stable_name_in_reading_order(form, book):
+    names = [str(f.T) for f in form.Root.AcroForm.Fields]
+    assert names == expected_names(book)
+    assert len(set(names)) == len(names)
+
+
+def test_every_reflection_prompt_is_a_multiline_field_with_its_question(fields, book):
+    welcome = next(p for p in book.parts if p.id == "welcome")
+    prompts = [b for b in welcome.blocks if not isinstance(b, str)]
+    reflect = [f for name, f in fields.items() if name.startswith("welcome-reflect-")]
+    assert len(reflect) == len(prompts) > 0
+    for field, prompt in zip(reflect, prompts, strict=True):
+        assert str(field.TU) == prompt.label_html.replace("&#x27;", "'")
+        assert int(field.Ff) & MULTILINE
+
+
+def test_field_kinds_match_the_worksheet_data(fields):
+    date = fields["signs-checklist-1-1"]
+    assert date.FT == "/Tx" and not int(date.get("/Ff", 0)) & MULTILINE
+    assert str(date.TU) == "Date" and int(date.MaxLen) > 0
+    for name in ("signs-checklist-5-1", "signs-checklist-5-2", "rupture-repair-log-1-1-4-7"):
+        assert fields[name].FT == "/Tx" and int(fields[name].Ff) & MULTILINE
+    box = fields["signs-checklist-2-1-1"]
+    assert box.FT == "/Btn" and not int(box.get("/Ff", 0)) & RADIO
+    assert str(box.TU).startswith("I feel safe enough to relax")
+    scale = fields["signs-checklist-3-1-2"]
+    assert scale.FT == "/Btn" and int(scale.Ff) & RADIO
+    assert str(scale.TU).startswith("I trust that my therapist means well.")
+    assert "1 is Not yet" in str(scale.TU)
+    states = [next(iter(kid.AP.N.keys())) for kid in scale.Kids]
+    assert states == ["/1", "/2", "/3", "/4", "/5"]
+    assert all("/T" not in kid for kid in scale.Kids)  # the group is the field
+    log_cell = fields["rupture-repair-log-1-1-2-3"]
+    assert str(log_cell.TU) == "What I felt, and noticed in my body, entry 2"
+
+
+def test_every_field_has_a_tooltip_prints_and_tabs_in_structure_order(form, fields):
+    for name, field in fields.items():
+        assert str(field.get("/TU", "")).strip(), name
+        for widget in field.get("/Kids", [field]):
+            assert int(widget.F) & PRINTS, name
+    for page in form.pages:
+        if "/Annots" in page.obj:
+            assert page.obj.Tabs == "/S"
+
+
+def test_fields_type_in_helvetica_and_no_field_font_is_embedded(form, fields):
+    acroform = form.Root.AcroForm
+    assert acroform.DR.Font.Helv.BaseFont == "/Helvetica"
+    for field in fields.values():
+        if field.FT == "/Tx":
+            assert str(field.DA).startswith("/Helv ")
+    embedded = {str(f.BaseFont) for page in form.pages for f in page.Resources.Font.values()}
+    assert embedded and all("Atkinson" in name for name in embedded)
+
+
+def test_fillable_is_at_most_100_kb_bigger_than_print(default_fillable, default_pdf):
+    extra = default_fillable.stat().st_size - default_pdf.stat().st_size
+    assert extra <= 100_000, f"{extra} bytes more than the print edition"
+
+
+FILL = {
+    "signs-checklist-1-1": "26 Nov 2026",  # date
+    "signs-checklist-1-2": "Eight months",  # question
+    "signs-checklist-2-1-3": "/on",  # checkbox
+    "signs-checklist-3-1-1": "/4",  # rating scale (radio group)
+    "signs-checklist-5-2": "Ask about pacing.\nBring the log.",  # notes
+    "rupture-repair-log-1-1-1-2": "She was late and did not say sorry.",  # log cell
+    "welcome-reflect-2": "To feel less alone.",  # reflection prompt in a chapter
+}
+
+
+@pytest.fixture(scope="session")
+def filled(default_fillable, tmp_path_factory):
+    writer = PdfWriter(clone_from=PdfReader(default_fillable))
+    writer.update_page_form_field_values(None, FILL, auto_regenerate=False)
+    target = tmp_path_factory.mktemp("filled") / "filled.pdf"
+    writer.write(target)
+    return target
+
+
+def test_filled_values_read_back(filled):
+    values = {name: field.get("/V") for name, field in PdfReader(filled).get_fields().items()}
+    for name, value in FILL.items():
+        assert str(values[name]) == value, name
+    assert str(values["signs-checklist-2-1-1"]) == "/Off"  # untouched fields stay empty
+
+
+def widget_boxes(pdf_path, name: str) -> list[tuple[int, tuple[float, ...], float]]:
+    """(page number, rectangle, page height) of each widget of a field."""
+    with pikepdf.open(pdf_path) as pdf:
+        field = next(f for f in pdf.Root.AcroForm.Fields if str(f.T) == name)
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, 1)}
+        boxes = []
+        for widget in field.get("/Kids", [field]):
+            if "/AS" in widget and widget.AS == "/Off" and field.get("/V") not in (None, "/Off"):
+                continue  # only the chosen radio button
+            number = pages[widget.P.objgen]
+            height = float(pdf.pages[number - 1].mediabox[3])
+            boxes.append((number, tuple(float(v) for v in widget.Rect), height))
+        return boxes
+
+
+def ink(image, rect: tuple[float, ...], page_height: float, dpi: int = 50) -> int:
+    """How many dark pixels are inside a widget's rectangle (PDF points, origin bottom left)."""
+    scale = dpi / 72
+    (x1, x2), (y1, y2) = sorted(rect[::2]), sorted(rect[1::2])
+    box = (x1 * scale, (page_height - y2) * scale, x2 * scale, (page_height - y1) * scale)
+    region = image.crop(tuple(round(v) for v in box))
+    return sum(region.histogram()[:128])
+
+
+def test_filled_values_show_on_the_rendered_page(filled, default_fillable):
+    for name in FILL:
+        for page, rect, height in widget_boxes(filled, name):
+            before = ink(render_page(default_fillable, page), rect, height)
+            after = ink(render_page(filled, page), rect, height)
+            assert after > before + 20, f"{name}: nothing new drawn on page {page}"

@@ -1,0 +1,153 @@
+"""Paper sizes, booklets, large print and low ink, checked on small sample workbooks."""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import SampleWorkbook, page_words, render_page
+from workbook.writers.booklet import booklet_order
+
+pytestmark = pytest.mark.slow
+
+OUTRO = "---\ntitle: A last word\n---\n\nThank you for reading. Be gentle with yourself.\n"
+LOG = """\
+title: A small log
+instructions: One row for each time.
+sections:
+  - fields:
+      - type: log
+        rows: 2
+        columns:
+          - label: When
+          - label: What happened
+"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> SampleWorkbook:
+    sample = SampleWorkbook(tmp_path_factory.mktemp("options") / "sample")
+    sample.write("chapters/outro.md", OUTRO)
+    sample.write("chapters/log.yaml", LOG)
+    sample.config(contents=["intro", "sheet", "log", "outro"])
+    return sample
+
+
+def build(project: SampleWorkbook, *args: str):
+    result = project.build("--edition", "print", *args)
+    assert result.exit_code == 0, result.output
+    name = re.search(r"(sample-print-\S+\.pdf)", result.output).group(1)
+    return project.root / "output" / name, result.output
+
+
+def sizes(pdf) -> set[tuple[int, int]]:
+    pages = PdfReader(pdf).pages
+    return {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages}
+
+
+def test_booklet_order_for_two_sheets():
+    # Sheet 1: 8|1 on the front, 2|7 on the back; sheet 2: 6|3, then 4|5.
+    assert booklet_order(8) == [(7, 0), (1, 6), (5, 2), (3, 4)]
+
+
+@pytest.mark.parametrize(("paper", "sheet"), [("a4", (842, 595)), ("letter", (792, 612))])
+def test_booklet_pages_are_padded_with_notes_and_imposed_in_order(project, paper, sheet):
+    flat, _ = build(project, "--paper", "a5")
+    booklet, summary = build(project, "--paper", paper, "--booklet")
+    pages = len(PdfReader(flat).pages)
+    padded = pages + (-pages % 4)
+    assert padded > pages, "the sample should need notes pages"
+    assert f"{padded} pages on {padded // 4} sheets" in summary
+    assert sizes(booklet) == {sheet}
+    assert len(PdfReader(booklet).pages) == padded // 2
+    width, height = sheet
+    for side, (left, right) in enumerate(booklet_order(padded), start=1):
+        for index, x in ((left, 0), (right, width / 2)):
+            words = page_words(booklet, side, (x, 0, width / 2, height))
+            if index < pages and paper == "a4":  # A5 pages exactly: the same words
+                expected = page_words(flat, index + 1)
+                assert sorted(words) == sorted(expected), f"side {side}, page {index + 1}"
+            elif index < pages:
+                assert words[-1] == str(index + 1) or index < 2, f"side {side}"
+            else:
+                assert words == ["Notes"], f"side {side}: page {index + 1} should be notes"
+
+
+def test_a5_paper(project):
+    pdf, summary = build(project, "--paper", "a5")
+    assert "A5" in summary
+    assert sizes(pdf) == {(420, 595), (595, 420)}
+
+
+def body_size(pdf, page: int) -> float:
+    """The font size most characters on a page are set in, in points."""
+    counts: collections.Counter[float] = collections.Counter()
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            counts[round(abs(size * tm[3] * cm[3]), 1)] += len(text)
+
+    PdfReader(pdf).pages[page - 1].extract_text(visitor_text=visit)
+    return counts.most_common(1)[0][0]
+
+
+def words(pdf) -> set[str]:
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    return set(re.findall(r"[A-Za-z']+", text))
+
+
+def test_large_print_has_16_pt_body_and_the_same_words(project):
+    regular, _ = build(project)
+    large, summary = build(project, "--large-print")
+    assert "large print" in summary and large.name == "sample-print-letter-large-print.pdf"
+    assert body_size(regular, 3) < 16 <= body_size(large, 3)
+    assert words(large) == words(regular)
+
+
+def rule_spacing(pdf, page: int) -> list[int]:
+    """Distances in points between the page-wide ruled lines drawn for writing in."""
+    image = render_page(pdf, page, dpi=72)
+    width, height = image.size
+    pixels = image.load()
+    rows = [y for y in range(height) if sum(pixels[x, y] < 200 for x in range(width)) > width / 2]
+    starts = [y for y in rows if y - 1 not in rows]
+    return [b - a for a, b in itertools.pairwise(starts)]
+
+
+def test_large_print_scales_the_write_in_lines(project):
+    regular, _ = build(project)
+    large, _ = build(project, "--large-print")
+    worksheet = 4  # cover, contents, chapter, then the worksheet with ruled lines
+    assert "WORKSHEET" in PdfReader(regular).pages[worksheet - 1].extract_text()
+    assert "WORKSHEET" in PdfReader(large).pages[worksheet - 1].extract_text()
+    mm = 72 / 25.4
+    assert round(min(rule_spacing(regular, worksheet)) / mm) == 9
+    assert round(min(rule_spacing(large, worksheet)) / mm) == 12
+
+
+def grey_fill(pdf, page: int) -> int:
+    """Pixels of light grey fill (like a shaded table heading), not text or white paper."""
+    histogram = render_page(pdf, page, dpi=40).histogram()
+    return sum(histogram[225:250])
+
+
+def dark(pdf, page: int) -> int:
+    return sum(render_page(pdf, page, dpi=40).histogram()[:100])
+
+
+def test_low_ink_has_no_filled_areas(project):
+    regular, _ = build(project)
+    low, summary = build(project, "--low-ink")
+    assert "low ink" in summary
+    log_page = next(
+        n
+        for n, p in enumerate(PdfReader(regular).pages, 1)
+        if "WORKSHEET\nA small log" in p.extract_text()
+    )
+    assert grey_fill(low, log_page) < grey_fill(regular, log_page) / 4
+    assert dark(low, 1) < dark(regular, 1) / 4  # the cover's wide dark band is a thin line
+    assert words(low) == words(regular)

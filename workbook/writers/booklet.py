@@ -1,0 +1,48 @@
+"""Booklet imposition: half-size pages placed two to a sheet side, in saddle-stitch order.
+
+Print the result double-sided (flip on the short edge), fold the stack in half, and the pages
+read in order. The page count is already a multiple of four (the writer pads with notes pages).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Rectangle
+
+_POINTS = {"in": 72.0, "mm": 72 / 25.4}
+
+
+def booklet_order(pages: int) -> list[tuple[int, int]]:
+    """(left, right) page indexes for each sheet side, front then back, sheet by sheet."""
+    sides = []
+    for sheet in range(pages // 4):
+        low, high = 2 * sheet, pages - 1 - 2 * sheet
+        sides += [(high, low), (low + 1, high - 1)]
+    return sides
+
+
+def impose(source: Path, target: Path, sheet: dict[str, str]) -> None:
+    """Write `target`: each side of a landscape `sheet` holds two pages of `source`."""
+    width, height = _points(sheet["height"]), _points(sheet["width"])  # landscape
+    with pikepdf.open(source) as pages, pikepdf.new() as out:
+        for page in pages.pages:  # a landscape page turns to fill a portrait half
+            box = page.mediabox
+            if float(box[2] - box[0]) > float(box[3] - box[1]):
+                page.rotate(90, relative=True)
+        for left, right in booklet_order(len(pages.pages)):
+            out.add_blank_page(page_size=(width, height))
+            side = out.pages[-1]
+            side.add_overlay(pages.pages[left], Rectangle(0, 0, width / 2, height))
+            side.add_overlay(pages.pages[right], Rectangle(width / 2, 0, width, height))
+        out.docinfo = out.copy_foreign(pages.docinfo)
+        out.Root.Lang = pikepdf.String(str(pages.Root.get("/Lang", "en")))
+        out.save(target, deterministic_id=True)
+
+
+def _points(length: str) -> float:
+    for unit, factor in _POINTS.items():
+        if length.endswith(unit):
+            return float(length.removesuffix(unit)) * factor
+    raise ValueError(f"unknown unit in {length!r}")
