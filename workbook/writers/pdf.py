@@ -6,6 +6,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from workbook.errors import Problem, WorkbookError
 from workbook.fetcher import SafeFetcher
@@ -18,9 +19,10 @@ class PdfResult:
     pages: int
 
 
-def write_pdf(rendered: Rendered, target: Path, base_dir: Path, fetcher: SafeFetcher) -> PdfResult:
-    """Lay out once, then write. `base_dir` resolves the chapters' relative image paths."""
-    from weasyprint import CSS, HTML  # heavy: imported only when a PDF is made
+def lay_out(rendered: Rendered, base_dir: Path, fetcher: SafeFetcher) -> Any:
+    """The laid-out print edition (a WeasyPrint Document): written to PDF, and read for the
+    EPUB's print page numbers. `base_dir` resolves the chapters' relative image paths."""
+    from weasyprint import CSS, HTML  # heavy: imported only when a PDF is laid out
     from weasyprint.text.fonts import FontConfiguration
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -31,7 +33,12 @@ def write_pdf(rendered: Rendered, target: Path, base_dir: Path, fetcher: SafeFet
     css = CSS(string=rendered.css, base_url=base_url, url_fetcher=fetcher, font_config=fonts)
     layout = html.render(stylesheets=[css], font_config=fonts)
     _raise_if_refused(fetcher)
-    # A stable identifier from the content, so the same sources give the same bytes.
+    return layout
+
+
+def write_pdf(rendered: Rendered, layout: Any, target: Path) -> PdfResult:
+    """Write a laid-out edition. A stable identifier from the content: same sources, same bytes."""
+    document = rendered.documents[0]
     identifier = hashlib.sha256((document.html + rendered.css).encode()).hexdigest()[:32].encode()
     layout.write_pdf(target, pdf_identifier=identifier)
     return PdfResult(path=target, pages=len(layout.pages))
