@@ -93,6 +93,8 @@ def test_ace_and_epubcheck_find_nothing_in_a_sample_with_an_image_and_a_table(
     page = book.read("EPUB/text/picture.xhtml").decode()
     assert '<img src="../images/chapters/window.png" alt="A pale square' in page
     assert "<table" in page and "EPUB/images/chapters/window.png" in book.namelist()
+    opf = book.read("EPUB/content.opf").decode()
+    assert '<meta property="schema:accessMode">visual</meta>' in opf
     counts, messages = epubcheck_counts(sample_epub)
     assert counts == {"fatal": 0, "error": 0, "warning": 0}, "\n".join(messages)
     assert ace_violations(sample_epub, tmp_path / "ace") == []

@@ -38,9 +38,6 @@ class PageMap:
     starts: tuple[PageStart, ...]
     source: str  # e.g. "the print edition, US Letter"
 
-    def for_keys(self, keys: set[str]) -> tuple[PageStart, ...]:
-        return tuple(start for start in self.starts if start.key in keys)
-
 
 # ---- the print side: a WeasyPrint document's pages ---------------------------------------
 
@@ -51,6 +48,7 @@ def find_page_starts(pages: list[Any]) -> tuple[PageStart, ...]:
     chars: dict[int, int] = {}  # non-space characters of text blocks laid out so far
     starts: list[PageStart] = []
     for number, page in enumerate(pages, start=1):
+        # WeasyPrint keeps a page's laid-out boxes in `_page_box`; each box knows its element.
         start = _page_start(number, page._page_box, seen, chars)
         if start is None:  # an empty page: it goes on from the previous one
             start = PageStart(number, starts[-1].key if starts else "", AFTER)
@@ -58,7 +56,9 @@ def find_page_starts(pages: list[Any]) -> tuple[PageStart, ...]:
     return tuple(starts)
 
 
-def _page_start(number: int, page_box: Any, seen: set[int], chars: dict[int, int]) -> Any:
+def _page_start(
+    number: int, page_box: Any, seen: set[int], chars: dict[int, int]
+) -> PageStart | None:
     start: PageStart | None = None  # the first keyed element that begins on this page
     first: tuple[Any, int] | None = None  # else the page's first content: element, chars before
     for box, element in _boxes(page_box):

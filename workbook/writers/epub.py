@@ -99,6 +99,8 @@ def _book_with_metadata(rendered: Rendered, meta: Metadata) -> Any:
     book.add_metadata("DC", "date", meta.date.isoformat())
     for name, value in ACCESS_MODES:
         book.add_metadata(None, "meta", value, {"property": f"schema:{name}"})
+    if rendered.images:  # pictures in the chapters; their descriptions keep text sufficient
+        book.add_metadata(None, "meta", "visual", {"property": "schema:accessMode"})
     features = FEATURES + (PAGE_FEATURES if rendered.page_source else ())
     for feature in features:
         book.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
