@@ -1,15 +1,16 @@
 # Two commands on a fresh machine: `make build` sets everything up and builds the default
-# workbook into output/; `make test` runs the linters and the tests.
+# workbook into output/; `make test` runs the linters and the tests (it installs Chromium and
+# DAISY Ace for the EPUB accessibility checks first).
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: build test lint system-deps clean
+.PHONY: build test lint system-deps test-deps clean
 
 build: $(VENV)/.installed
 	$(BIN)/workbook build
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -20,6 +21,10 @@ lint: $(VENV)/.installed
 
 system-deps:
 	bash scripts/install-system-deps.sh
+
+# Chromium and DAISY Ace, for the EPUB accessibility tests.
+test-deps:
+	bash scripts/install-test-deps.sh
 
 $(VENV)/.installed: pyproject.toml | system-deps
 	$(PYTHON) -m venv $(VENV)

@@ -6,12 +6,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from workbook.editions import Edition
+from workbook.editions import PAPERS, Edition
 from workbook.errors import did_you_mean
 from workbook.loader import load_book
 from workbook.model import Book
-from workbook.render import Rendered, environment, render
+from workbook.pages import PageMap
+from workbook.render import Environment, Rendered, environment, render
 from workbook.resources import bundled_styles, bundled_templates, font_dir
 from workbook.writers.staging import staging
 
@@ -70,46 +72,71 @@ def unknown_ids(book: Book, ids: tuple[str, ...]) -> list[str]:
     return problems
 
 
+class Layouts:
+    """Each PDF edition is rendered and laid out at most once per build: the PDF writer
+    writes it, and the EPUB takes its print page numbers from the print edition's layout."""
+
+    def __init__(self, book: Book, env: Environment) -> None:
+        self.book = book
+        self.env = env
+        self._done: dict[Edition, tuple[Rendered, Any]] = {}
+
+    def get(self, edition: Edition) -> tuple[Rendered, Any]:
+        if edition not in self._done:
+            from workbook.fetcher import SafeFetcher
+            from workbook.writers.pdf import lay_out
+
+            rendered = render(self.book, edition, self.env)
+            roots = (self.book.project_dir, bundled_templates(), bundled_styles(), font_dir())
+            layout = lay_out(rendered, self.book.project_dir / "chapters", SafeFetcher(roots))
+            self._done[edition] = (rendered, layout)
+        return self._done[edition]
+
+    def page_map(self, paper: str) -> PageMap:
+        """Where each page of the plain print edition on `paper` begins."""
+        from workbook.pages import find_page_starts
+
+        _, layout = self.get(Edition("print", paper))
+        label = PAPERS[paper]["label"]
+        return PageMap(find_page_starts(layout.pages), f"the print edition ({label} paper)")
+
+
 def write_editions(
     book: Book, output_dir: Path, editions: tuple[Edition, ...]
 ) -> tuple[Written, ...]:
-    env = environment(book.project_dir)
+    layouts = Layouts(book, environment(book.project_dir))
     results: list[Written] = []
     with staging(output_dir) as stage:
         for edition in editions:
-            rendered = render(book, edition, env)
             name = edition.filename(book.meta.slug)
-            temp = stage.temp_for(name)
-            results.append(Written(output_dir / name, _write(book, rendered, temp)))
+            detail = WRITERS[edition.format](edition, layouts, stage.temp_for(name))
+            results.append(Written(output_dir / name, detail))
         stage.commit()
     return tuple(results)
 
 
-def _write(book: Book, rendered: Rendered, temp: Path) -> str:
-    """Hand a rendered edition to its writer; returns a few words on what was written."""
-    return WRITERS[rendered.edition.format](book, rendered, temp)
-
-
-def _write_pdf(book: Book, rendered: Rendered, temp: Path) -> str:
-    from workbook.fetcher import SafeFetcher
+def _write_pdf(edition: Edition, layouts: Layouts, temp: Path) -> str:
     from workbook.writers.pdf import write_pdf
 
-    fetcher = SafeFetcher((book.project_dir, bundled_templates(), bundled_styles(), font_dir()))
-    pdf = write_pdf(rendered, temp, book.project_dir / "chapters", fetcher)
+    rendered, layout = layouts.get(edition)
+    pdf = write_pdf(rendered, layout, temp)
     fields = f", {pdf.fields} fields" if pdf.fields else ""
     sheets = f" on {pdf.sheets} sheets" if pdf.sheets else ""
-    return f"{rendered.edition.describe()}, {pdf.pages} pages{sheets}{fields}"
+    return f"{edition.describe()}, {pdf.pages} pages{sheets}{fields}"
 
 
-def _write_epub(book: Book, rendered: Rendered, temp: Path) -> str:
+def _write_epub(edition: Edition, layouts: Layouts, temp: Path) -> str:
+    """The EPUB's page numbers come from the print edition on the same paper."""
     from workbook.cover import draw_cover
     from workbook.writers.epub import write_epub
 
+    book = layouts.book
+    rendered = render(book, edition, layouts.env, pages=layouts.page_map(edition.paper))
     result = write_epub(rendered, book.meta, draw_cover(book.meta), temp)
     return f"EPUB, {result.files} parts"
 
 
-WRITERS: dict[str, Callable[[Book, Rendered, Path], str]] = {
+WRITERS: dict[str, Callable[[Edition, Layouts, Path], str]] = {
     "print": _write_pdf,
     "fillable": _write_pdf,
     "handout": _write_pdf,

@@ -15,6 +15,7 @@ from workbook.editions import Edition
 from workbook.errors import Problem, WorkbookError
 from workbook.fieldfont import field_font_url
 from workbook.model import Book, Part
+from workbook.pages import PageMap, page_keys
 from workbook.resources import bundled_styles, bundled_templates, font_dir
 
 # Stylesheets per format, in cascade order; `.css` files come from styles/, `.css.j2` are
@@ -33,14 +34,19 @@ FONT_FILES = (
 )
 
 
+Environment = jinja2.Environment  # the template environment, for type hints in other modules
+
+
 @dataclass(frozen=True)
 class Document:
-    """One HTML document: the whole book (PDF) or one part (EPUB)."""
+    """One HTML document: the whole book (PDF), or one EPUB file (a part, the cover, the nav).
+    An EPUB document's `name` is its path inside the EPUB."""
 
     name: str
     title: str
     html: str
     part: Part | None = None
+    kind: str = "part"  # "book", "part", "cover" or "nav"
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ class Rendered:
     documents: tuple[Document, ...]
     css: str
     fonts: tuple[Path, ...]
+    images: tuple[tuple[str, Path], ...] = ()  # EPUB: (path inside the EPUB, source file)
+    page_source: str = ""  # EPUB: the print edition its page numbers come from
 
 
 def environment(project_dir: Path) -> jinja2.Environment:
@@ -68,10 +76,18 @@ def environment(project_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["page_keys"] = page_keys
     return env
 
 
-def render(book: Book, edition: Edition, env: jinja2.Environment | None = None) -> Rendered:
+def render(
+    book: Book,
+    edition: Edition,
+    env: jinja2.Environment | None = None,
+    pages: PageMap | None = None,
+) -> Rendered:
+    """HTML for one edition. An EPUB gets print page breaks where `pages` (the print
+    edition's layout) says each page starts."""
     env = env or environment(book.project_dir)
     font_base = "../fonts/" if edition.format == "epub" else font_dir().as_uri() + "/"
     context = {"book": book, "meta": book.meta, "edition": edition, "font_base": font_base}
@@ -80,23 +96,22 @@ def render(book: Book, edition: Edition, env: jinja2.Environment | None = None) 
     css = "\n".join(
         _stylesheet(env, book.project_dir, name, context) for name in stylesheet_names(edition)
     )
+    fonts = tuple(font_dir() / name for name in FONT_FILES)
     if edition.format == "epub":
-        docs = tuple(
-            Document(
-                f"{part.id}.xhtml",
-                part.title,
-                _template(env, "epub-part.html", context, part=part),
-                part,
-            )
-            for part in book.parts
+        from workbook.epub_docs import epub_documents
+
+        docs, images = epub_documents(
+            book, pages, lambda name, **extra: _template(env, name, context, **extra)
         )
-    elif edition.format == "handout":
-        docs = (_handout(env, book, context),)
+        source = pages.source if pages else ""
+        return Rendered(edition, docs, css, fonts, images=images, page_source=source)
+    if edition.format == "handout":
+        docs: tuple[Document, ...] = (_handout(env, book, context),)
     else:
-        docs = (Document("book.html", book.meta.title, _template(env, "book.html", context)),)
+        html = _template(env, "book.html", context)
+        docs = (Document("book.html", book.meta.title, html, kind="book"),)
     if edition.is_booklet:  # a spare page to pad the booklet to a multiple of four pages
         docs += (Document("notes.html", "Notes", _template(env, "notes.html", context)),)
-    fonts = tuple(font_dir() / name for name in FONT_FILES)
     return Rendered(edition=edition, documents=docs, css=css, fonts=fonts)
 
 

@@ -1,4 +1,8 @@
-"""The EPUB writer: packages rendered parts with ebooklib into a reproducible EPUB 3."""
+"""The EPUB writer: packages rendered documents with ebooklib into a reproducible EPUB 3.
+
+The documents arrive as finished XHTML (page breaks, landmarks, language and all) and are
+stored as they are; ebooklib writes the package file, the NCX and the zip.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,21 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from ebooklib import epub
 
 from workbook.model import Metadata
-from workbook.render import Rendered
+from workbook.render import Document, Rendered
 
 NAMESPACE = uuid.UUID("8a1c2f1e-3f51-4f43-9b9e-6b1e8f1a2d10")
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+# EPUB Accessibility 1.1: what this book offers and how it can be read.
+ACCESS_MODES = (("accessMode", "textual"), ("accessModeSufficient", "textual"))
+FEATURES = ("tableOfContents", "readingOrder", "structuralNavigation", "alternativeText")
+PAGE_FEATURES = ("printPageNumbers", "pageNavigation")
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 
 
 @dataclass(frozen=True)
@@ -27,9 +41,53 @@ def stable_identifier(meta: Metadata) -> str:
     return f"urn:uuid:{uuid.uuid5(NAMESPACE, key)}"
 
 
-def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Path) -> EpubResult:
-    from ebooklib import epub  # imported only when an EPUB is made
+def accessibility_summary(rendered: Rendered) -> str:
+    pages = (
+        f" Page numbers and a page list follow {rendered.page_source}, so a reader and someone "
+        "holding the printed book can find the same place."
+        if rendered.page_source
+        else ""
+    )
+    return (
+        "This workbook is text with headings, lists and a table of contents, in reading order. "
+        "It follows the reader's font, size and colour settings. Worksheets are written as "
+        "questions to read, with nothing to fill in on screen: answers can go in a notebook "
+        "or in the PDF edition. The cover image has a text description. There are no sounds, "
+        f"no moving images and no flashing.{pages}"
+    )
 
+
+def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Path) -> EpubResult:
+    book = _book_with_metadata(rendered, meta)
+    book.set_cover("images/cover.png", cover_png, create_page=False)
+    book.add_item(
+        epub.EpubItem(
+            uid="style", file_name="style/book.css", media_type="text/css", content=rendered.css
+        )
+    )
+    for font in rendered.fonts:
+        book.add_item(
+            epub.EpubItem(uid=font.stem, file_name=f"fonts/{font.name}", content=font.read_bytes())
+        )
+    for index, (name, source) in enumerate(rendered.images, start=1):
+        book.add_item(
+            epub.EpubImage(uid=f"image-{index}", file_name=name, content=source.read_bytes())
+        )
+    spine = [_add_document(book, document) for document in rendered.documents]
+    parts = [d for d in rendered.documents if d.kind == "part"]
+    book.toc = [epub.Link(d.name, d.title, _uid(d)) for d in parts]
+    book.add_item(epub.EpubNcx())
+    book.spine = spine
+    mtime = dt.datetime.combine(meta.date, dt.time())
+    buffer = io.BytesIO()
+    writer = _Writer(buffer, book, {"mtime": mtime, "raise_exceptions": True})
+    writer.process()
+    writer.write()
+    target.write_bytes(_fixed_times(buffer.getvalue(), mtime))
+    return EpubResult(path=target, files=len(parts))
+
+
+def _book_with_metadata(rendered: Rendered, meta: Metadata) -> Any:
     book = epub.EpubBook()
     book.set_identifier(stable_identifier(meta))
     book.set_title(meta.title)
@@ -39,45 +97,47 @@ def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Pat
     if meta.description:
         book.add_metadata("DC", "description", meta.description)
     book.add_metadata("DC", "date", meta.date.isoformat())
-    book.set_cover("images/cover.png", cover_png, create_page=True)
+    for name, value in ACCESS_MODES:
+        book.add_metadata(None, "meta", value, {"property": f"schema:{name}"})
+    if rendered.images:  # pictures in the chapters; their descriptions keep text sufficient
+        book.add_metadata(None, "meta", "visual", {"property": "schema:accessMode"})
+    features = FEATURES + (PAGE_FEATURES if rendered.page_source else ())
+    for feature in features:
+        book.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
+    book.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
+    summary = accessibility_summary(rendered)
+    book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
+    book.add_metadata(None, "meta", CONFORMS_TO, {"property": "dcterms:conformsTo"})
+    if rendered.page_source:
+        source = f"{meta.title}, {rendered.page_source}"
+        book.add_metadata("DC", "source", source)
+        book.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
+    return book
 
-    style = epub.EpubItem(
-        uid="style", file_name="style/book.css", media_type="text/css", content=rendered.css
+
+def _add_document(book: Any, document: Document) -> Any:
+    """Stored byte for byte: ebooklib's own HTML items would re-serialise the markup."""
+    item = epub.EpubItem(
+        uid=_uid(document),
+        file_name=document.name,
+        media_type="application/xhtml+xml",
+        content=document.html.encode("utf-8"),
     )
-    book.add_item(style)
-    for font in rendered.fonts:
-        book.add_item(
-            epub.EpubItem(
-                uid=font.stem,
-                file_name=f"fonts/{font.name}",
-                media_type="font/ttf",
-                content=font.read_bytes(),
-            )
-        )
+    item.properties = ["nav"] if document.kind == "nav" else []
+    book.add_item(item)
+    return item
 
-    chapters = []
-    for document in rendered.documents:
-        item = epub.EpubHtml(
-            title=document.title,
-            file_name=f"text/{document.name}",
-            lang=meta.language,
-            uid=document.part.id if document.part else None,
-        )
-        item.content = document.html
-        item.add_link(href="../style/book.css", rel="stylesheet", type="text/css")
-        book.add_item(item)
-        chapters.append(item)
 
-    book.toc = chapters
-    book.add_item(epub.EpubNcx())
-    book.add_item(epub.EpubNav())
-    book.get_item_with_id("cover").is_linear = True  # epubcheck wants the cover reachable
-    book.spine = ["cover", "nav", *chapters]
-    mtime = dt.datetime.combine(meta.date, dt.time())
-    buffer = io.BytesIO()
-    epub.write_epub(buffer, book, {"mtime": mtime, "raise_exceptions": True})
-    target.write_bytes(_fixed_times(buffer.getvalue(), mtime))
-    return EpubResult(path=target, files=len(chapters))
+def _uid(document: Document) -> str:
+    return document.part.id if document.part else document.kind
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, plus `xml:lang` on the package element."""
+
+    def _write_opf_file(self, root: Any) -> None:
+        root.set(XML_LANG, self.book.language)
+        super()._write_opf_file(root)
 
 
 def _fixed_times(data: bytes, when: dt.datetime) -> bytes:

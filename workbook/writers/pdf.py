@@ -1,7 +1,9 @@
 """The PDF writer: lays out the rendered HTML with WeasyPrint and writes one tagged PDF.
 
-A fillable edition's fields are then tidied (writers/acroform.py); a booklet is padded with
-notes pages and imposed two pages to a sheet (writers/booklet.py).
+Layout and writing are separate steps: a build lays out each edition once, and the EPUB reads
+its print page numbers from the same layout. A fillable edition's fields are then tidied
+(writers/acroform.py); a booklet is padded with notes pages and imposed two pages to a sheet
+(writers/booklet.py).
 """
 
 from __future__ import annotations
@@ -28,35 +30,39 @@ class PdfResult:
     sheets: int = 0  # a booklet: sheets of paper, printed on both sides
 
 
-def write_pdf(rendered: Rendered, target: Path, base_dir: Path, fetcher: SafeFetcher) -> PdfResult:
-    """Lay out once, then write. `base_dir` resolves the chapters' relative image paths."""
+def lay_out(rendered: Rendered, base_dir: Path, fetcher: SafeFetcher) -> Any:
+    """The laid-out edition (a WeasyPrint Document), padded to whole sheets for a booklet.
+    `base_dir` resolves the chapters' relative image paths."""
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    edition = rendered.edition
-    forms = edition.medium == "form"
+    forms = rendered.edition.medium == "form"
     layout = _layout(rendered, rendered.documents[0], base_dir, fetcher, forms)
-    if edition.is_booklet:
+    if rendered.edition.is_booklet:
         notes = _layout(rendered, rendered.documents[1], base_dir, fetcher, forms)
         padding = -len(layout.pages) % 4
         layout = layout.copy([*layout.pages, *notes.pages[:1] * padding])
     _raise_if_refused(fetcher)
-    # A stable identifier from the content, so the same sources give the same bytes.
+    return layout
+
+
+def write_pdf(rendered: Rendered, layout: Any, target: Path) -> PdfResult:
+    """Write a laid-out edition. A stable identifier from the content: same sources, same bytes."""
     source = "".join(d.html for d in rendered.documents) + rendered.css
     identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
     options: dict[str, Any] = {"pdf_identifier": identifier, "pdf_variant": PDF_VARIANT}
     pages = len(layout.pages)
-    if edition.is_booklet:
+    if rendered.edition.is_booklet:
         from workbook.writers.booklet import impose
 
         flat = target.with_name(target.name + ".pages")
         try:
             layout.write_pdf(flat, **options)
-            impose(flat, target, edition.sheet_size)
+            impose(flat, target, rendered.edition.sheet_size)
         finally:
             flat.unlink(missing_ok=True)
         return PdfResult(path=target, pages=pages, sheets=pages // 4)
     layout.write_pdf(target, **options)
     fields = 0
-    if forms:
+    if rendered.edition.medium == "form":
         from workbook.writers.acroform import tidy_fields
 
         fields = tidy_fields(target)

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the EPUB accessibility tests need, if it is missing: Chromium (DAISY Ace runs its
+# checks in it) and Ace itself, pinned in tools/ace/package-lock.json and installed into
+# tools/ace/node_modules (ignored by git). Ace needs Node.js 20 or newer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+chromium_path() {
+  command -v chromium || command -v chromium-browser || true
+}
+
+if [ -z "$(chromium_path)" ] || ! command -v npm >/dev/null 2>&1; then
+  if [ "$(uname -s)" = "Darwin" ]; then
+    echo "Please install Chromium and Node.js 20+ (brew install --cask chromium; brew install node)," \
+         "then set PUPPETEER_EXECUTABLE_PATH to Chromium's binary." >&2
+    exit 1
+  fi
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  packages=()
+  [ -n "$(chromium_path)" ] || packages+=(chromium)
+  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+  $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+
+stamp=tools/ace/node_modules/.installed
+if [ ! -f "$stamp" ] || [ tools/ace/package-lock.json -nt "$stamp" ]; then
+  # The browser puppeteer would download is not needed: Ace uses the system Chromium.
+  (cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --silent)
+  touch "$stamp"
+fi

@@ -1,0 +1,101 @@
+"""The EPUB's documents: the cover, one file per part and the navigation, each with the print
+edition's page breaks, and the images the parts show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from workbook.errors import Problem, WorkbookError
+from workbook.model import Book, Part
+from workbook.pages import PageMap, PageStart, keys_in, mark_page_breaks
+from workbook.render import Document
+
+Template = Callable[..., str]
+XHTML_HEAD = "<?xml version='1.0' encoding='utf-8'?>\n<!DOCTYPE html>\n"
+
+
+def epub_documents(
+    book: Book, pages: PageMap | None, template: Template
+) -> tuple[tuple[Document, ...], tuple[tuple[str, Path], ...]]:
+    """Cover, parts and nav, in reading order, and the images to pack: (path in EPUB, file)."""
+    starts = pages.starts if pages else ()
+    cover = _parse(template("epub-cover.html"))
+    parts = [
+        (part, _parse(template("epub-part.html", part=part, to_root="../"))) for part in book.parts
+    ]
+    images: dict[str, Path] = {}
+    for part, root in parts:
+        images.update(_relink_images(root, part, book.project_dir))
+    nav_keys = keys_in(_parse(template("epub-nav.html", page_list=())))
+    where = {key: "cover.xhtml" for key in keys_in(cover)}
+    where.update({key: "nav.xhtml" for key in nav_keys})
+    for part, root in parts:
+        where.update({key: f"text/{part.id}.xhtml" for key in keys_in(root)})
+    page_list = _page_list(starts, where)
+    nav = _parse(template("epub-nav.html", page_list=page_list))
+    docs = [_document("cover.xhtml", "Cover", cover, starts, kind="cover")]
+    docs.append(_document("nav.xhtml", "Contents", nav, starts, kind="nav"))
+    for part, root in parts:
+        docs.append(_document(f"text/{part.id}.xhtml", part.title, root, starts, part=part))
+    return tuple(docs), tuple(sorted(images.items()))
+
+
+def _page_list(starts: tuple[PageStart, ...], where: dict[str, str]) -> tuple[Any, ...]:
+    """(page number, href from nav.xhtml) for every page that has a place in the EPUB."""
+    return tuple(
+        (start.number, f"{where[start.key]}#page-{start.number}")
+        for start in starts
+        if start.key in where
+    )
+
+
+def _document(
+    name: str,
+    title: str,
+    root: Any,
+    starts: tuple[PageStart, ...],
+    kind: str = "part",
+    part: Part | None = None,
+) -> Document:
+    from lxml import etree
+
+    mark_page_breaks(root, starts)
+    html = XHTML_HEAD + etree.tostring(root, encoding="unicode") + "\n"
+    return Document(name, title, html, part=part, kind=kind)
+
+
+def _parse(html: str) -> Any:
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.fromstring(html.encode("utf-8"), parser)
+
+
+def _relink_images(root: Any, part: Part, project_dir: Path) -> dict[str, Path]:
+    """Point each image at its copy inside the EPUB; every image needs a description."""
+    found: dict[str, Path] = {}
+    problems: list[Problem] = []
+    project = project_dir.resolve()
+    file = part.source.resolve().relative_to(project).as_posix()
+    for img in root.iter("{http://www.w3.org/1999/xhtml}img"):
+        src = img.get("src", "")
+        path = (part.source.parent / src).resolve()
+        if "://" in src or src.startswith(("data:", "/")) or not path.is_relative_to(project):
+            problems.append(Problem(file, f"image '{src}': use a file inside the workbook folder"))
+        elif not path.is_file():
+            problems.append(Problem(file, f"image '{src}': there is no such file"))
+        elif not img.get("alt", "").strip():
+            message = (
+                f"image '{src}' needs a short description for readers who cannot see it: "
+                f"write it in the brackets, like ![A quiet room]({src})"
+            )
+            problems.append(Problem(file, message))
+        else:
+            inside = "images/" + path.relative_to(project).as_posix()
+            img.set("src", "../" + inside)
+            found[inside] = path
+    if problems:
+        raise WorkbookError(problems)
+    return found
