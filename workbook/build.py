@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbook.brand import read_brand_file
+from workbook.copies import Client, check_clients, write_copies
+from workbook.discreet import discreet_book
 from workbook.editions import Edition
+from workbook.helplines import region_from_language
 from workbook.loader import load_book
 from workbook.model import Book
+from workbook.packets import check_ids, select_parts
 from workbook.render import Rendered, environment, render
 from workbook.resources import bundled_styles, bundled_templates, font_dir
 from workbook.writers.staging import staging
@@ -38,11 +44,63 @@ def _display(path: Path, base: Path) -> str:
         return str(path)
 
 
-def build(project_dir: Path, output_dir: Path, editions: Iterable[Edition]) -> BuildReport:
+@dataclass(frozen=True)
+class Choices:
+    """What the command line chose beyond format and paper (therapists' editions)."""
+
+    brand_file: Path | None = None
+    discreet: bool = False
+    region: str | None = None  # None: from the brand, else from the workbook's language
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    clients: tuple[Client, ...] = ()
+    clients_file: str = "--client"  # where the clients came from, for messages
+    name_files: bool = False
+
+
+def build(
+    project_dir: Path,
+    output_dir: Path,
+    editions: Iterable[Edition],
+    choices: Choices = Choices(),  # frozen, so one shared default is safe
+) -> BuildReport:
     started = time.perf_counter()
     book = load_book(project_dir)  # every content problem is found before anything is written
-    written = write_editions(book, output_dir, tuple(editions))
+    book = _apply_choices(book, choices)
+    region = choices.region or _default_region(book)
+    chosen = tuple(
+        dataclasses.replace(e, discreet=choices.discreet, region=region) for e in editions
+    )
+    if choices.clients:
+        check_clients(book, choices.clients, choices.clients_file)
+        copies = write_copies(
+            book,
+            output_dir,
+            chosen,
+            choices.clients,
+            (choices.only, choices.skip),
+            choices.name_files,
+        )
+        written = tuple(Written(c.path, c.detail) for c in copies)
+    else:
+        written = write_editions(select_parts(book, choices.only, choices.skip), output_dir, chosen)
     return BuildReport(written=written, seconds=time.perf_counter() - started)
+
+
+def _apply_choices(book: Book, choices: Choices) -> Book:
+    """Another brand file, then the discreet title; parts are chosen per copy later."""
+    check_ids(book, (*choices.only, *choices.skip))
+    if choices.brand_file is not None:
+        brand = read_brand_file(choices.brand_file, book.project_dir)
+        meta = dataclasses.replace(book.meta, publisher=brand.practice if brand else "")
+        book = dataclasses.replace(book, brand=brand, meta=meta)
+    return discreet_book(book) if choices.discreet else book
+
+
+def _default_region(book: Book) -> str | None:
+    if book.brand is not None and book.brand.region:
+        return book.brand.region
+    return region_from_language(book.meta.language)
 
 
 def write_editions(

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from workbook import __version__
+from workbook.brand import REGIONS
 from workbook.editions import DEFAULT_FORMATS, FORMATS, PAPERS, Edition
 from workbook.resources import bundled_root, find_project
+
+if TYPE_CHECKING:
+    from workbook.build import Choices
 
 PROJECT = click.option(
     "-p",
@@ -29,6 +34,8 @@ def main() -> None:
       workbook build                    build the workbook here (or the default one)
       workbook build --paper a4         print edition on A4 paper
       workbook list                     show the chapters and worksheets in order
+      workbook build --client "Sam"     a copy with "Prepared for Sam" on the cover
+      workbook new my-workbook          start your own workbook
     """
 
 
@@ -55,9 +62,53 @@ def main() -> None:
     show_default=True,
     help="Paper size of the print PDF.",
 )
+@click.option(
+    "--brand",
+    "brand_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Use this brand file instead of the [brand] table or brand.toml.",
+)
+@click.option("--client", help='Make a copy with "Prepared for NAME" and the date on the cover.')
+@click.option(
+    "--clients",
+    "clients_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A CSV file: one name per row (then, optionally, that client's part ids). "
+    "Makes one copy per row.",
+)
+@click.option(
+    "--name-files",
+    is_flag=True,
+    help="Name client copies after the client, not by number.",
+)
+@click.option(
+    "--discreet",
+    is_flag=True,
+    help='A neutral title ("Personal workbook") on the cover, page heads, file names and metadata.',
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="ID",
+    help="Only these parts (ids from `workbook list`); repeat, or separate with commas.",
+)
+@click.option(
+    "--skip", multiple=True, metavar="ID", help="Leave these parts out; repeat, or use commas."
+)
+@click.option(
+    "--region",
+    type=click.Choice(REGIONS),
+    help="Whose helplines the resources page lists. Default: from the brand file or the "
+    "workbook's language (en-GB: uk), else every region's.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when all goes well.")
 def build(
-    project: Path | None, output: Path | None, formats: tuple[str, ...], paper: str, quiet: bool
+    project: Path | None,
+    output: Path | None,
+    formats: tuple[str, ...],
+    paper: str,
+    quiet: bool,
+    **therapist: object,
 ) -> None:
     """Build the workbook's PDF and EPUB into output/.
 
@@ -67,16 +118,59 @@ def build(
       workbook build -p my-workbook -o handouts
       workbook build --edition print --paper a4
       workbook build --edition epub --quiet
+      workbook build --client "Sam Lee" --region uk
+      workbook build --clients clients.csv --brand practice.toml
+      workbook build --discreet --only welcome,signs-checklist
     """
     from workbook.build import build as run_build
+    from workbook.packets import UnknownParts
 
     cwd = Path.cwd()
     project_dir = find_project(project, cwd)
     output_dir = output or (cwd if project_dir == bundled_root() else project_dir) / "output"
     editions = [Edition(fmt, paper) for fmt in (formats or DEFAULT_FORMATS)]
-    report = run_build(project_dir, output_dir.resolve(), editions)
+    choices = _choices(**therapist)  # type: ignore[arg-type]
+    try:
+        report = run_build(project_dir, output_dir.resolve(), editions, choices)
+    except UnknownParts as error:
+        raise click.BadParameter(str(error), param_hint="'--only' / '--skip'") from None
     if not quiet:
         click.echo(report.summary(cwd))
+
+
+def _choices(
+    brand_file: Path | None,
+    client: str | None,
+    clients_file: Path | None,
+    name_files: bool,
+    discreet: bool,
+    only: tuple[str, ...],
+    skip: tuple[str, ...],
+    region: str | None,
+) -> Choices:
+    from workbook.build import Choices
+    from workbook.copies import Client, read_clients
+    from workbook.packets import split_ids
+
+    if client is not None and clients_file is not None:
+        raise click.UsageError("use --client or --clients, not both")
+    if name_files and client is None and clients_file is None:
+        raise click.UsageError("--name-files is for client copies (--client or --clients)")
+    if client is not None and not client.strip():
+        raise click.BadParameter("the name is empty", param_hint="'--client'")
+    clients = read_clients(clients_file) if clients_file else ()
+    if client is not None:
+        clients = (Client(name=client.strip()),)
+    return Choices(
+        brand_file=brand_file,
+        discreet=discreet,
+        region=region,
+        only=split_ids(only),
+        skip=split_ids(skip),
+        clients=clients,
+        clients_file=clients_file.name if clients_file else "--client",
+        name_files=name_files,
+    )
 
 
 @main.command("list")

@@ -20,6 +20,10 @@ PAPERS: dict[str, dict[str, str]] = {
 class Edition:
     format: Format
     paper: str = "letter"
+    # Discreet: a neutral title on the cover, in running heads, file names and metadata.
+    discreet: bool = False
+    # Which region's helplines the resources page shows; None shows every region's.
+    region: str | None = None
 
     @property
     def medium(self) -> Literal["paper", "screen"]:
@@ -34,3 +38,11 @@ class Edition:
         if self.format == "epub":
             return f"{slug}.epub"
         return f"{slug}-print-{self.paper}.pdf"
+
+
+@dataclass(frozen=True)
+class Personal:
+    """A client's copy: shown on its personal page only, never in metadata or file names."""
+
+    name: str
+    date_text: str

@@ -38,6 +38,8 @@ def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Pat
         book.add_author(meta.author)
     if meta.description:
         book.add_metadata("DC", "description", meta.description)
+    if meta.publisher:
+        book.add_metadata("DC", "publisher", meta.publisher)
     book.add_metadata("DC", "date", meta.date.isoformat())
     book.set_cover("images/cover.png", cover_png, create_page=True)
 
@@ -55,13 +57,18 @@ def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Pat
             )
         )
 
+    for name, path in rendered.images:
+        book.add_item(
+            epub.EpubImage(uid=Path(name).stem, file_name=name, content=path.read_bytes())
+        )
+
     chapters = []
     for document in rendered.documents:
         item = epub.EpubHtml(
             title=document.title,
             file_name=f"text/{document.name}",
             lang=meta.language,
-            uid=document.part.id if document.part else None,
+            uid=document.part.id if document.part else Path(document.name).stem,
         )
         item.content = document.html
         item.add_link(href="../style/book.css", rel="stylesheet", type="text/css")
