@@ -189,3 +189,21 @@ def list_parts(project: Path | None) -> None:
     width = max(len(part.id) for part in book.parts)
     for part in book.parts:
         click.echo(f"{part.id:<{width}}  {part.kind:<9}  {part.title}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def new(directory: Path) -> None:
+    """Start your own workbook in a new folder: settings, a sample chapter, a sample
+    worksheet, a brand example and folders for your own templates and styles.
+
+    \b
+    Examples:
+      workbook new my-workbook
+      workbook build -p my-workbook
+    """
+    from workbook.scaffold import new_project
+
+    files = new_project(directory)
+    click.echo(f"Made {directory}/ with {len(files)} files. Build it with:")
+    click.echo(f"  workbook build -p {directory}")

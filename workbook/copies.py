@@ -165,17 +165,16 @@ def _write_index(temp: Path, clients: tuple[Client, ...], files: dict[int, list[
 
 def _print_writer(book: Book, edition: Edition, env: Environment) -> CopyWriter:
     from workbook.fetcher import SafeFetcher
-    from workbook.writers.pdf import pdf_bytes
+    from workbook.writers.pdf import PdfMaker
     from workbook.writers.pdfcopies import write_with_cover
 
     fetcher = SafeFetcher((book.project_dir, bundled_templates(), bundled_styles(), font_dir()))
-    base = book.project_dir / "chapters"
     rendered = render(book, edition, env)
-    shared, pages = pdf_bytes(rendered.documents[0], rendered.css, base, fetcher)
+    maker = PdfMaker(rendered.css, book.project_dir / "chapters", fetcher)
+    shared, pages = maker.make(rendered.documents[0])
 
     def write(personal: Personal, temp: Path) -> str:
-        page = render_personal(book, edition, personal, env)
-        cover, _ = pdf_bytes(page, rendered.css, base, fetcher)
+        cover, _ = maker.make(render_personal(book, edition, personal, env))
         write_with_cover(shared, cover, temp)
         return f"print PDF, {edition.page_size['label']}, {pages} pages"
 

@@ -10,6 +10,7 @@ from typing import Any
 from workbook.brand import REGIONS
 from workbook.errors import Problems, did_you_mean
 from workbook.model import Helpline, Helplines, Region
+from workbook.resources import bundled_root
 from workbook.yamldata import Located, LocatedList, load_yaml
 
 HELPLINES_FILE = "helplines.yaml"
@@ -34,7 +35,10 @@ def region_from_language(language: str) -> str | None:
 
 
 def read_helplines(project_dir: Path, problems: Problems) -> Helplines | None:
+    """The project's helplines.yaml, else the bundled one, so any workbook can list them."""
     path = project_dir / HELPLINES_FILE
+    if not path.is_file():
+        path = bundled_root() / HELPLINES_FILE
     if not path.is_file():
         return None
     from workbook.loader import read_source  # the loader's checks for any source text

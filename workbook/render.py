@@ -19,8 +19,8 @@ from workbook.resources import bundled_styles, bundled_templates, font_dir
 # Stylesheets per format, in cascade order; `.css` files come from styles/, `.css.j2` are
 # templates (they need the edition, e.g. the paper size).
 STYLESHEETS = {
-    "print": ("fonts.css.j2", "base.css", "print.css", "page.css.j2", "brand.css.j2"),
-    "epub": ("fonts.css.j2", "base.css", "epub.css"),
+    "print": ("fonts.css.j2", "base.css", "print.css", "page.css.j2", "brand.css.j2", "custom.css"),
+    "epub": ("fonts.css.j2", "base.css", "epub.css", "custom.css"),
 }
 FONT_FILES = (
     "AtkinsonHyperlegible-Regular.ttf",
