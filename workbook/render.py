@@ -57,7 +57,7 @@ def environment(project_dir: Path) -> jinja2.Environment:
     defaults = jinja2.FileSystemLoader(bundled_templates())
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.PrefixLoader({"default": defaults}),
+            jinja2.PrefixLoader({"default": defaults}, delimiter=":"),  # "default:cover.html"
             jinja2.FileSystemLoader(project_dir / "templates"),
             defaults,
         ]
