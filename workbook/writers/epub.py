@@ -8,6 +8,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from workbook.model import Metadata
 from workbook.render import Rendered
@@ -43,25 +44,7 @@ def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Pat
     book.add_metadata("DC", "date", meta.date.isoformat())
     book.set_cover("images/cover.png", cover_png, create_page=True)
 
-    style = epub.EpubItem(
-        uid="style", file_name="style/book.css", media_type="text/css", content=rendered.css
-    )
-    book.add_item(style)
-    for font in rendered.fonts:
-        book.add_item(
-            epub.EpubItem(
-                uid=font.stem,
-                file_name=f"fonts/{font.name}",
-                media_type="font/ttf",
-                content=font.read_bytes(),
-            )
-        )
-
-    for name, path in rendered.images:
-        book.add_item(
-            epub.EpubImage(uid=Path(name).stem, file_name=name, content=path.read_bytes())
-        )
-
+    _add_files(book, rendered)
     chapters = []
     for document in rendered.documents:
         item = epub.EpubHtml(
@@ -85,6 +68,29 @@ def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Pat
     epub.write_epub(buffer, book, {"mtime": mtime, "raise_exceptions": True})
     target.write_bytes(_fixed_times(buffer.getvalue(), mtime))
     return EpubResult(path=target, files=len(chapters))
+
+
+def _add_files(book: Any, rendered: Rendered) -> None:
+    """The stylesheet, fonts and images (the practice's logo) the parts use."""
+    from ebooklib import epub
+
+    css = epub.EpubItem(
+        uid="style", file_name="style/book.css", media_type="text/css", content=rendered.css
+    )
+    book.add_item(css)
+    for font in rendered.fonts:
+        book.add_item(
+            epub.EpubItem(
+                uid=font.stem,
+                file_name=f"fonts/{font.name}",
+                media_type="font/ttf",
+                content=font.read_bytes(),
+            )
+        )
+    for name, path in rendered.images:
+        book.add_item(
+            epub.EpubImage(uid=Path(name).stem, file_name=name, content=path.read_bytes())
+        )
 
 
 def _fixed_times(data: bytes, when: dt.datetime) -> bytes:
