@@ -9,7 +9,7 @@ from pypdf import PdfReader, PdfWriter
 
 from tests.conftest import ROOT, render_page
 from workbook.loader import load_book
-from workbook.model import Book
+from workbook.model import Book, Question
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +27,7 @@ def expected_names(book: Book) -> list[str]:
             names += [
                 f"{part.id}-reflect-{i}"
                 for i, block in enumerate(part.blocks, 1)
-                if not isinstance(block, str)
+                if isinstance(block, Question)
             ]
             continue
         for s, section in enumerate(part.sections, 1):

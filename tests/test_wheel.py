@@ -43,6 +43,10 @@ def test_wheel_holds_chapters_templates_and_styles(wheel):
         "workbook/_default/chapters/signs-checklist.yaml",
         "workbook/_default/templates/book.html",
         "workbook/_default/styles/print.css",
+        "workbook/_default/helplines.yaml",
+        "workbook/scaffold/workbook.toml",
+        "workbook/scaffold/chapters/check-in.yaml",
+        "workbook/scaffold/brand.example.toml",
     ]
     assert all(name in names for name in expected)
 

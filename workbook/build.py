@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from workbook.editions import PAPERS, Edition
+from workbook.brand import read_brand_file
+from workbook.copies import Client, check_clients, write_copies
+from workbook.discreet import discreet_book
+from workbook.editions import Edition
 from workbook.errors import did_you_mean
+from workbook.helplines import region_from_language
+from workbook.layouts import Layouts
 from workbook.loader import load_book
 from workbook.model import Book
-from workbook.pages import PageMap
-from workbook.render import Environment, Rendered, environment, render
-from workbook.resources import bundled_styles, bundled_templates, font_dir
+from workbook.packets import check_ids, select_parts
+from workbook.render import environment, render
 from workbook.writers.staging import staging
+
+if TYPE_CHECKING:
+    from workbook.writers.pdf import PdfResult
 
 
 @dataclass(frozen=True)
@@ -41,11 +49,63 @@ def _display(path: Path, base: Path) -> str:
         return str(path)
 
 
-def build(project_dir: Path, output_dir: Path, editions: Iterable[Edition]) -> BuildReport:
+@dataclass(frozen=True)
+class Choices:
+    """What the command line chose beyond format and paper (therapists' editions)."""
+
+    brand_file: Path | None = None
+    discreet: bool = False
+    region: str | None = None  # None: from the brand, else from the workbook's language
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    clients: tuple[Client, ...] = ()
+    clients_file: str = "--client"  # where the clients came from, for messages
+    name_files: bool = False
+
+
+def build(
+    project_dir: Path,
+    output_dir: Path,
+    editions: Iterable[Edition],
+    choices: Choices = Choices(),  # frozen, so one shared default is safe
+) -> BuildReport:
     started = time.perf_counter()
     book = load_book(project_dir)  # every content problem is found before anything is written
-    written = write_editions(book, output_dir, tuple(editions))
+    book = _apply_choices(book, choices)
+    region = choices.region or _default_region(book)
+    chosen = tuple(
+        dataclasses.replace(e, discreet=choices.discreet, region=region) for e in editions
+    )
+    if choices.clients:
+        check_clients(book, choices.clients, choices.clients_file)
+        copies = write_copies(
+            book,
+            output_dir,
+            chosen,
+            choices.clients,
+            (choices.only, choices.skip),
+            choices.name_files,
+        )
+        written = tuple(Written(c.path, c.detail) for c in copies)
+    else:
+        written = write_editions(select_parts(book, choices.only, choices.skip), output_dir, chosen)
     return BuildReport(written=written, seconds=time.perf_counter() - started)
+
+
+def _apply_choices(book: Book, choices: Choices) -> Book:
+    """Another brand file, then the discreet title; parts are chosen per copy later."""
+    check_ids(book, (*choices.only, *choices.skip))
+    if choices.brand_file is not None:
+        brand = read_brand_file(choices.brand_file, book.project_dir)
+        meta = dataclasses.replace(book.meta, publisher=brand.practice if brand else "")
+        book = dataclasses.replace(book, brand=brand, meta=meta)
+    return discreet_book(book) if choices.discreet else book
+
+
+def _default_region(book: Book) -> str | None:
+    if book.brand is not None and book.brand.region:
+        return book.brand.region
+    return region_from_language(book.meta.language)
 
 
 def build_handout(book: Book, output_dir: Path, edition: Edition) -> BuildReport:
@@ -72,35 +132,6 @@ def unknown_ids(book: Book, ids: tuple[str, ...]) -> list[str]:
     return problems
 
 
-class Layouts:
-    """Each PDF edition is rendered and laid out at most once per build: the PDF writer
-    writes it, and the EPUB takes its print page numbers from the print edition's layout."""
-
-    def __init__(self, book: Book, env: Environment) -> None:
-        self.book = book
-        self.env = env
-        self._done: dict[Edition, tuple[Rendered, Any]] = {}
-
-    def get(self, edition: Edition) -> tuple[Rendered, Any]:
-        if edition not in self._done:
-            from workbook.fetcher import SafeFetcher
-            from workbook.writers.pdf import lay_out
-
-            rendered = render(self.book, edition, self.env)
-            roots = (self.book.project_dir, bundled_templates(), bundled_styles(), font_dir())
-            layout = lay_out(rendered, self.book.project_dir / "chapters", SafeFetcher(roots))
-            self._done[edition] = (rendered, layout)
-        return self._done[edition]
-
-    def page_map(self, paper: str) -> PageMap:
-        """Where each page of the plain print edition on `paper` begins."""
-        from workbook.pages import find_page_starts
-
-        _, layout = self.get(Edition("print", paper))
-        label = PAPERS[paper]["label"]
-        return PageMap(find_page_starts(layout.pages), f"the print edition ({label} paper)")
-
-
 def write_editions(
     book: Book, output_dir: Path, editions: tuple[Edition, ...]
 ) -> tuple[Written, ...]:
@@ -119,7 +150,11 @@ def _write_pdf(edition: Edition, layouts: Layouts, temp: Path) -> str:
     from workbook.writers.pdf import write_pdf
 
     rendered, layout = layouts.get(edition)
-    pdf = write_pdf(rendered, layout, temp)
+    return describe_pdf(edition, write_pdf(rendered, layout, temp))
+
+
+def describe_pdf(edition: Edition, pdf: PdfResult) -> str:
+    """A few words for the summary line: 'print PDF, A4, 52 pages'."""
     fields = f", {pdf.fields} fields" if pdf.fields else ""
     sheets = f" on {pdf.sheets} sheets" if pdf.sheets else ""
     return f"{edition.describe()}, {pdf.pages} pages{sheets}{fields}"
@@ -131,7 +166,7 @@ def _write_epub(edition: Edition, layouts: Layouts, temp: Path) -> str:
     from workbook.writers.epub import write_epub
 
     book = layouts.book
-    rendered = render(book, edition, layouts.env, pages=layouts.page_map(edition.paper))
+    rendered = render(book, edition, layouts.env, pages=layouts.page_map(edition))
     result = write_epub(rendered, book.meta, draw_cover(book.meta), temp)
     return f"EPUB, {result.files} parts"
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from workbook import __version__
+from workbook.brand import REGIONS
 from workbook.editions import BOOKLET_PAPERS, DEFAULT_FORMATS, FORMATS, PAPERS, Edition
 from workbook.resources import bundled_root, find_project
+
+if TYPE_CHECKING:
+    from workbook.build import Choices
 
 PROJECT = click.option(
     "-p",
@@ -50,6 +55,8 @@ def main() -> None:
       workbook handout rupture-repair-log --copies 10
                                         ten blank log pages to hand out
       workbook list                     show the chapters and worksheets in order
+      workbook build --client "Sam"     a copy with "Prepared for Sam" on the cover
+      workbook new my-workbook          start your own workbook
     """
 
 
@@ -72,6 +79,45 @@ def main() -> None:
 )
 @LARGE_PRINT
 @LOW_INK
+@click.option(
+    "--brand",
+    "brand_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Use this brand file instead of the [brand] table or brand.toml.",
+)
+@click.option("--client", help='Make a copy with "Prepared for NAME" and the date on the cover.')
+@click.option(
+    "--clients",
+    "clients_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A CSV file: one name per row (then, optionally, that client's part ids). "
+    "Makes one copy per row.",
+)
+@click.option(
+    "--name-files",
+    is_flag=True,
+    help="Name client copies after the client, not by number.",
+)
+@click.option(
+    "--discreet",
+    is_flag=True,
+    help='A neutral title ("Personal workbook") on the cover, page heads, file names and metadata.',
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="ID",
+    help="Only these parts (ids from `workbook list`); repeat, or separate with commas.",
+)
+@click.option(
+    "--skip", multiple=True, metavar="ID", help="Leave these parts out; repeat, or use commas."
+)
+@click.option(
+    "--region",
+    type=click.Choice(REGIONS),
+    help="Whose helplines the resources page lists. Default: from the brand file or the "
+    "workbook's language (en-GB: uk), else every region's.",
+)
 @QUIET
 def build(
     project: Path | None,
@@ -82,6 +128,7 @@ def build(
     large_print: bool,
     low_ink: bool,
     quiet: bool,
+    **therapist: object,
 ) -> None:
     """Build the workbook's PDFs and EPUB into output/.
 
@@ -93,15 +140,25 @@ def build(
       workbook build --edition fillable --large-print
       workbook build --edition print --booklet --low-ink
       workbook build --edition epub --quiet
+      workbook build --client "Sam Lee" --region uk
+      workbook build --clients clients.csv --brand practice.toml
+      workbook build --discreet --only welcome,signs-checklist
     """
     from workbook.build import build as run_build
+    from workbook.packets import UnknownParts
 
     if booklet and paper not in BOOKLET_PAPERS:
         raise click.BadParameter("a booklet prints on Letter or A4 sheets.", param_hint="--paper")
     project_dir, output_dir = _folders(project, output)
     options = {"large_print": large_print, "low_ink": low_ink, "booklet": booklet}
     editions = [Edition(fmt, paper, **options) for fmt in (formats or DEFAULT_FORMATS)]
-    report = run_build(project_dir, output_dir, editions)
+    choices = _choices(**therapist)  # type: ignore[arg-type]
+    if booklet and choices.clients:
+        raise click.UsageError("client copies are not made as booklets; leave out --booklet")
+    try:
+        report = run_build(project_dir, output_dir, editions, choices)
+    except UnknownParts as error:
+        raise click.BadParameter(str(error), param_hint="'--only' / '--skip'") from None
     if not quiet:
         click.echo(report.summary(Path.cwd()))
 
@@ -167,6 +224,41 @@ def _folders(project: Path | None, output: Path | None) -> tuple[Path, Path]:
     return project_dir, output_dir.resolve()
 
 
+def _choices(
+    brand_file: Path | None,
+    client: str | None,
+    clients_file: Path | None,
+    name_files: bool,
+    discreet: bool,
+    only: tuple[str, ...],
+    skip: tuple[str, ...],
+    region: str | None,
+) -> Choices:
+    from workbook.build import Choices
+    from workbook.copies import Client, read_clients
+    from workbook.packets import split_ids
+
+    if client is not None and clients_file is not None:
+        raise click.UsageError("use --client or --clients, not both")
+    if name_files and client is None and clients_file is None:
+        raise click.UsageError("--name-files is for client copies (--client or --clients)")
+    if client is not None and not client.strip():
+        raise click.BadParameter("the name is empty", param_hint="'--client'")
+    clients = read_clients(clients_file) if clients_file else ()
+    if client is not None:
+        clients = (Client(name=client.strip()),)
+    return Choices(
+        brand_file=brand_file,
+        discreet=discreet,
+        region=region,
+        only=split_ids(only),
+        skip=split_ids(skip),
+        clients=clients,
+        clients_file=clients_file.name if clients_file else "--client",
+        name_files=name_files,
+    )
+
+
 @main.command("list")
 @PROJECT
 def list_parts(project: Path | None) -> None:
@@ -183,3 +275,21 @@ def list_parts(project: Path | None) -> None:
     width = max(len(part.id) for part in book.parts)
     for part in book.parts:
         click.echo(f"{part.id:<{width}}  {part.kind:<9}  {part.title}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def new(directory: Path) -> None:
+    """Start your own workbook in a new folder: settings, a sample chapter, a sample
+    worksheet, a brand example and folders for your own templates and styles.
+
+    \b
+    Examples:
+      workbook new my-workbook
+      workbook build -p my-workbook
+    """
+    from workbook.scaffold import new_project
+
+    files = new_project(directory)
+    click.echo(f"Made {directory}/ with {len(files)} files. Build it with:")
+    click.echo(f"  workbook build -p {directory}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import tomllib
@@ -9,10 +10,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbook.brand import BRAND_FILE, Brand, parse_brand, read_brand_file, table_key_lines
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
 from workbook.resources import CONFIG_NAME
 
-KNOWN_KEYS = ("title", "subtitle", "author", "language", "slug", "date", "description", "contents")
+KNOWN_KEYS = (
+    "title",
+    "subtitle",
+    "author",
+    "language",
+    "slug",
+    "date",
+    "description",
+    "contents",
+    "brand",
+)
+NOT_TEXT = ("date", "contents", "brand")
 REQUIRED = ("title", "contents")
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 PART_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -30,6 +43,7 @@ class Config:
     description: str
     contents: tuple[str, ...]
     lines: dict[str, int]
+    brand: Brand | None = None
 
     @property
     def project_dir(self) -> Path:
@@ -52,7 +66,23 @@ def read_config(project_dir: Path) -> Config:
         line = _toml_error_line(str(error))
         message = f"not valid TOML: {str(error).split(' (at line')[0]}"
         raise WorkbookError([Problem(CONFIG_NAME, message, line)]) from None
-    return _validate(path, data, _key_lines(text))
+    problems = Problems()
+    brand = _brand(path.parent, data, text, problems)
+    config = _validate(path, data, _key_lines(text), problems)
+    return dataclasses.replace(config, brand=brand)
+
+
+def _brand(project_dir: Path, data: dict[str, Any], text: str, problems: Problems) -> Brand | None:
+    """The [brand] table, else a brand.toml beside workbook.toml, else no branding."""
+    if "brand" in data:
+        lines = table_key_lines(text)
+        return parse_brand(data["brand"], CONFIG_NAME, lines, "brand.", project_dir, problems)
+    if (project_dir / BRAND_FILE).is_file():
+        try:
+            return read_brand_file(project_dir / BRAND_FILE, project_dir)
+        except WorkbookError as error:
+            problems.extend(error)
+    return None
 
 
 def _read_text(path: Path) -> str:
@@ -81,8 +111,9 @@ def _key_lines(text: str) -> dict[str, int]:
     return lines
 
 
-def _validate(path: Path, data: dict[str, Any], lines: dict[str, int]) -> Config:
-    problems = Problems()
+def _validate(
+    path: Path, data: dict[str, Any], lines: dict[str, int], problems: Problems
+) -> Config:
     name = CONFIG_NAME
     for key in data:
         if key not in KNOWN_KEYS:
@@ -92,7 +123,7 @@ def _validate(path: Path, data: dict[str, Any], lines: dict[str, int]) -> Config
     for key in REQUIRED:
         if key not in data:
             problems.add(name, f"'{key}' is missing; add {key} = ... at the top")
-    text = {k: _text(data, k, problems, lines) for k in KNOWN_KEYS if k not in ("date", "contents")}
+    text = {k: _text(data, k, problems, lines) for k in KNOWN_KEYS if k not in NOT_TEXT}
     language = text["language"] or "en"
     if not LANGUAGE.match(language):
         problems.add(

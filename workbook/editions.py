@@ -41,6 +41,10 @@ class Edition:
     fillable: bool = False
     parts: tuple[str, ...] = ()
     copies: int = 1
+    # Discreet: a neutral title on the cover, in running heads, file names and metadata.
+    discreet: bool = False
+    # Which region's helplines the resources page shows; None shows every region's.
+    region: str | None = None
 
     def __post_init__(self) -> None:
         if self.booklet and self.paper not in BOOKLET_PAPERS:
@@ -100,3 +104,11 @@ class Edition:
         name.append(self.paper)
         name += [word.replace(" ", "-") for word, on in self._options()[1:] if on]
         return "-".join(name) + ".pdf"
+
+
+@dataclass(frozen=True)
+class Personal:
+    """A client's copy: shown on its personal page only, never in metadata or file names."""
+
+    name: str
+    date_text: str

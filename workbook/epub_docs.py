@@ -10,16 +10,17 @@ from typing import Any
 from workbook.errors import Problem, WorkbookError
 from workbook.model import Book, Part
 from workbook.pages import PageMap, PageStart, keys_in, mark_page_breaks
-from workbook.render import Document
+from workbook.render import BACK_PAGE, TITLE_PAGE, Document
 
 Template = Callable[..., str]
 XHTML_HEAD = "<?xml version='1.0' encoding='utf-8'?>\n<!DOCTYPE html>\n"
 
 
 def epub_documents(
-    book: Book, pages: PageMap | None, template: Template
+    book: Book, pages: PageMap | None, template: Template, with_title: bool, with_back: bool
 ) -> tuple[tuple[Document, ...], tuple[tuple[str, Path], ...]]:
-    """Cover, parts and nav, in reading order, and the images to pack: (path in EPUB, file)."""
+    """Cover, parts and nav, in reading order, and the images to pack: (path in EPUB, file).
+    A branded or client's copy adds a title page after the cover and a back page at the end."""
     starts = pages.starts if pages else ()
     cover = _parse(template("epub-cover.html"))
     parts = [
@@ -36,10 +37,21 @@ def epub_documents(
     page_list = _page_list(starts, where)
     nav = _parse(template("epub-nav.html", page_list=page_list))
     docs = [_document("cover.xhtml", "Cover", cover, starts, kind="cover")]
+    if with_title:
+        docs.append(title_page(template))
     docs.append(_document("nav.xhtml", "Contents", nav, starts, kind="nav"))
     for part, root in parts:
         docs.append(_document(f"text/{part.id}.xhtml", part.title, root, starts, part=part))
+    if with_back:
+        back = _parse(template("standalone.html", inner="back.html", to_root="../"))
+        docs.append(_document(BACK_PAGE, "From your therapist", back, (), kind="back"))
     return tuple(docs), tuple(sorted(images.items()))
+
+
+def title_page(template: Template) -> Document:
+    """The page with the practice and, in a client's copy, "Prepared for NAME"."""
+    root = _parse(template("standalone.html", inner="cover.html", to_root="../"))
+    return _document(TITLE_PAGE, "Title page", root, (), kind="title")
 
 
 def _page_list(starts: tuple[PageStart, ...], where: dict[str, str]) -> tuple[Any, ...]:

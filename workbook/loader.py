@@ -10,6 +10,7 @@ from typing import Any
 from workbook import model
 from workbook.config import Config, read_config
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
+from workbook.helplines import HELPLINES_FILE, read_helplines
 from workbook.markdown import make_parser, render_blocks, split_front_matter
 from workbook.worksheets import read_worksheet
 from workbook.yamldata import Located, load_yaml
@@ -34,6 +35,7 @@ def load_book(project_dir: Path) -> model.Book:
             parts.append(_load_part(path, part_id, config, md, problems))
         except WorkbookError as error:
             problems.extend(error)
+    helplines = _helplines(config, parts, problems)
     problems.raise_if_any()
     meta = model.Metadata(
         title=config.title,
@@ -43,10 +45,34 @@ def load_book(project_dir: Path) -> model.Book:
         slug=config.slug,
         date=_edition_date(config, sources),
         description=config.description or config.subtitle,
+        publisher=config.brand.practice if config.brand else "",
     )
     return model.Book(
-        meta=meta, parts=tuple(parts), project_dir=project_dir, sources=tuple(sources)
+        meta=meta,
+        parts=tuple(parts),
+        project_dir=project_dir,
+        sources=tuple(sources),
+        brand=config.brand,
+        helplines=helplines,
     )
+
+
+def _helplines(
+    config: Config, parts: list[model.Part], problems: Problems
+) -> model.Helplines | None:
+    try:
+        helplines = read_helplines(config.project_dir, problems)
+    except WorkbookError as error:
+        problems.extend(error)
+        return None
+    for part in parts:
+        uses = isinstance(part, model.Chapter) and any(
+            isinstance(b, model.HelplineTable) for b in part.blocks
+        )
+        if uses and helplines is None:
+            message = f"'::: helplines' needs a {HELPLINES_FILE} beside workbook.toml"
+            problems.add(part.source.relative_to(config.project_dir).as_posix(), message)
+    return helplines
 
 
 def _find_part(config: Config, part_id: str, problems: Problems) -> Path | None:

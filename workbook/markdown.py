@@ -18,7 +18,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 from workbook.errors import Problem, WorkbookError
-from workbook.model import Question
+from workbook.model import HelplineTable, Question
 
 DEFAULT_PROMPT_LINES = 4
 MAX_LINES = 20
@@ -31,6 +31,10 @@ def make_parser() -> MarkdownIt:
     md.enable(["table", "replacements", "smartquotes", "strikethrough"])
     container_plugin(
         md, "reflect", validate=lambda params, *_: params.strip().startswith("reflect")
+    )
+    # `::: helplines` marks where the edition's region's support services are shown.
+    container_plugin(
+        md, "helplines", validate=lambda params, *_: params.strip().startswith("helplines")
     )
     return md
 
@@ -47,36 +51,43 @@ def split_front_matter(text: str, file: str) -> tuple[str, str, int]:
     raise WorkbookError([Problem(file, "the front matter has no closing '---' line", 1)])
 
 
+CONTAINERS = ("reflect", "helplines")
+
+
 def render_blocks(md: MarkdownIt, body: str, file: str, first_line: int) -> tuple[Any, ...]:
-    """Markdown to a tuple of HTML strings and `Question` prompts, in reading order."""
+    """Markdown to a tuple of HTML strings, `Question` prompts and helpline tables, in order."""
     tokens = md.parse(body)
-    blocks: list[str | Question] = []
+    blocks: list[str | Question | HelplineTable] = []
     pending: list[Token] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        if token.type != "container_reflect_open":
+        kind = next((k for k in CONTAINERS if token.type == f"container_{k}_open"), None)
+        if kind is None:
             pending.append(token)
             index += 1
             continue
-        close = _matching_close(tokens, index)
+        close = _matching_close(tokens, index, kind)
         if pending:
             blocks.append(md.renderer.render(pending, md.options, {}))
             pending = []
         line = first_line + (token.map[0] if token.map else 0)
-        blocks.append(_prompt(md, token.info, tokens[index + 1 : close], file, line))
+        if kind == "helplines":
+            blocks.append(HelplineTable())
+        else:
+            blocks.append(_prompt(md, token.info, tokens[index + 1 : close], file, line))
         index = close + 1
     if pending:
         blocks.append(md.renderer.render(pending, md.options, {}))
     return tuple(blocks)
 
 
-def _matching_close(tokens: list[Token], start: int) -> int:
+def _matching_close(tokens: list[Token], start: int, kind: str) -> int:
     depth = 0
     for index in range(start, len(tokens)):
-        if tokens[index].type == "container_reflect_open":
+        if tokens[index].type == f"container_{kind}_open":
             depth += 1
-        elif tokens[index].type == "container_reflect_close":
+        elif tokens[index].type == f"container_{kind}_close":
             depth -= 1
             if depth == 0:
                 return index

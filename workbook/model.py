@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from workbook.brand import Brand
+
 
 @dataclass(frozen=True)
 class DateField:
@@ -78,14 +80,21 @@ class Section:
 
 
 @dataclass(frozen=True)
+class HelplineTable:
+    """Where a chapter shows the helplines of the edition's region (`::: helplines`)."""
+
+    kind: Literal["helplines"] = "helplines"
+
+
+@dataclass(frozen=True)
 class Chapter:
-    """A guide chapter. `blocks` alternate between body HTML (str) and reflection prompts."""
+    """A guide chapter. `blocks` are body HTML (str), reflection prompts and helpline tables."""
 
     id: str
     title: str
     summary: str
     content_note: str
-    blocks: tuple[str | Question, ...]
+    blocks: tuple[str | Question | HelplineTable, ...]
     source: Path
     kind: Literal["chapter"] = "chapter"
 
@@ -109,6 +118,41 @@ Part = Chapter | Worksheet
 
 
 @dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    emergency: str
+
+
+@dataclass(frozen=True)
+class Helpline:
+    """One service. `checked` is the day its number was checked against the organisation's own
+    site, or None when it has not been (then `note` says so)."""
+
+    region: str
+    name: str
+    how: str
+    source: str
+    checked: dt.date | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Helplines:
+    regions: tuple[Region, ...]
+    services: tuple[Helpline, ...]
+
+    def region(self, code: str | None) -> Region | None:
+        return next((r for r in self.regions if r.code == code), None)
+
+    def services_for(self, code: str | None) -> tuple[Helpline, ...]:
+        """The region's services; every region's when there is no region."""
+        if code is None:
+            return self.services
+        return tuple(s for s in self.services if s.region == code)
+
+
+@dataclass(frozen=True)
 class Metadata:
     title: str
     subtitle: str
@@ -117,6 +161,7 @@ class Metadata:
     slug: str
     date: dt.date
     description: str = ""
+    publisher: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +170,8 @@ class Book:
     parts: tuple[Part, ...]
     project_dir: Path
     sources: tuple[Path, ...] = field(default=())
+    brand: Brand | None = None
+    helplines: Helplines | None = None
 
     @property
     def worksheets(self) -> tuple[Worksheet, ...]:

@@ -6,12 +6,13 @@ the bundled ones file by file; an override can extend the one it replaces as "de
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from workbook.editions import Edition
+from workbook.editions import Edition, Personal
 from workbook.errors import Problem, WorkbookError
 from workbook.fieldfont import field_font_url
 from workbook.model import Book, Part
@@ -32,6 +33,9 @@ FONT_FILES = (
     "AtkinsonHyperlegible-Italic.ttf",
     "AtkinsonHyperlegible-BoldItalic.ttf",
 )
+# EPUB files around the parts; fixed names that never carry a client's name.
+TITLE_PAGE = "text/title-page.xhtml"
+BACK_PAGE = "text/from-your-therapist.xhtml"
 
 
 Environment = jinja2.Environment  # the template environment, for type hints in other modules
@@ -63,7 +67,7 @@ def environment(project_dir: Path) -> jinja2.Environment:
     defaults = jinja2.FileSystemLoader(bundled_templates())
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.PrefixLoader({"default": defaults}),
+            jinja2.PrefixLoader({"default": defaults}, delimiter=":"),  # "default:cover.html"
             jinja2.FileSystemLoader(project_dir / "templates"),
             defaults,
         ]
@@ -85,14 +89,12 @@ def render(
     edition: Edition,
     env: jinja2.Environment | None = None,
     pages: PageMap | None = None,
+    personal: Personal | None = None,
 ) -> Rendered:
     """HTML for one edition. An EPUB gets print page breaks where `pages` (the print
-    edition's layout) says each page starts."""
+    edition's layout) says each page starts; `personal` puts a client's name on the cover."""
     env = env or environment(book.project_dir)
-    font_base = "../fonts/" if edition.format == "epub" else font_dir().as_uri() + "/"
-    context = {"book": book, "meta": book.meta, "edition": edition, "font_base": font_base}
-    if edition.medium == "form":
-        context["field_font_url"] = field_font_url()
+    context = _context(book, edition, personal)
     css = "\n".join(
         _stylesheet(env, book.project_dir, name, context) for name in stylesheet_names(edition)
     )
@@ -100,11 +102,13 @@ def render(
     if edition.format == "epub":
         from workbook.epub_docs import epub_documents
 
-        docs, images = epub_documents(
-            book, pages, lambda name, **extra: _template(env, name, context, **extra)
-        )
+        template = _bind(env, context)
+        title_page = personal is not None or book.brand is not None
+        docs, images = epub_documents(book, pages, template, title_page, book.brand is not None)
         source = pages.source if pages else ""
-        return Rendered(edition, docs, css, fonts, images=images, page_source=source)
+        return Rendered(
+            edition, docs, css, fonts, images=images + _images(book), page_source=source
+        )
     if edition.format == "handout":
         docs: tuple[Document, ...] = (_handout(env, book, context),)
     else:
@@ -115,17 +119,67 @@ def render(
     return Rendered(edition=edition, documents=docs, css=css, fonts=fonts)
 
 
+def render_personal(
+    book: Book, edition: Edition, personal: Personal | None, env: jinja2.Environment
+) -> Document:
+    """Only the page that carries a client's name: the cover (print) or title page (EPUB).
+    It uses the stylesheet of `render(book, edition)`, so it can replace that page."""
+    context = _context(book, edition, personal)
+    if edition.format == "epub":
+        from workbook.epub_docs import title_page
+
+        return title_page(_bind(env, context))
+    html = _template(env, "standalone.html", context, inner="cover.html")
+    return Document("cover.html", book.meta.title, html)
+
+
+def _bind(env: jinja2.Environment, context: dict[str, object]) -> Callable[..., str]:
+    """A template function for epub_docs: name and extra variables in, HTML out."""
+    return lambda name, **extra: _template(env, name, context, **extra)
+
+
+def _context(book: Book, edition: Edition, personal: Personal | None) -> dict[str, object]:
+    font_base = "../fonts/" if edition.format == "epub" else font_dir().as_uri() + "/"
+    helplines = book.helplines
+    context: dict[str, object] = {
+        "book": book,
+        "meta": book.meta,
+        "edition": edition,
+        "font_base": font_base,
+        "brand": book.brand,
+        "client": personal,
+        "logo_src": _logo_src(book, edition),
+        "region": helplines.region(edition.region) if helplines else None,
+        "helplines": helplines.services_for(edition.region) if helplines else (),
+    }
+    if edition.medium == "form":
+        context["field_font_url"] = field_font_url()
+    return context
+
+
+def _images(book: Book) -> tuple[tuple[str, Path], ...]:
+    logo = book.brand.logo if book.brand else None
+    return ((f"images/logo{logo.suffix.lower()}", logo),) if logo else ()
+
+
+def _logo_src(book: Book, edition: Edition) -> str:
+    logo = book.brand.logo if book.brand else None
+    if logo is None:
+        return ""
+    return f"../images/logo{logo.suffix.lower()}" if edition.format == "epub" else logo.as_uri()
+
+
 def stylesheet_names(edition: Edition) -> tuple[str, ...]:
     names = STYLESHEETS[edition.format]
     if edition.format == "epub":
-        return names
+        return (*names, "custom.css")
     if edition.format == "handout" and edition.fillable:
         names += ("form.css",)
     if edition.large_print:
         names += ("large-print.css",)
     if edition.low_ink:
         names += ("low-ink.css",)
-    return (*names, "page.css.j2")
+    return (*names, "page.css.j2", "brand.css.j2", "custom.css")
 
 
 def _handout(env: jinja2.Environment, book: Book, context: dict[str, object]) -> Document:

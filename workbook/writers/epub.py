@@ -96,6 +96,8 @@ def _book_with_metadata(rendered: Rendered, meta: Metadata) -> Any:
         book.add_author(meta.author)
     if meta.description:
         book.add_metadata("DC", "description", meta.description)
+    if meta.publisher:
+        book.add_metadata("DC", "publisher", meta.publisher)
     book.add_metadata("DC", "date", meta.date.isoformat())
     for name, value in ACCESS_MODES:
         book.add_metadata(None, "meta", value, {"property": f"schema:{name}"})

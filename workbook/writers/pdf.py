@@ -82,6 +82,31 @@ def _layout(
     return html.render(stylesheets=[css], font_config=fonts, pdf_forms=forms)
 
 
+class PageMaker:
+    """Lays out single pages in an edition's stylesheet, parsed once (with its fonts): a client
+    copy pays only for its own cover."""
+
+    def __init__(self, rendered: Rendered, base_dir: Path, fetcher: SafeFetcher) -> None:
+        from weasyprint import CSS  # heavy: imported only when a PDF is made
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.base_url = base_dir.as_uri() + "/"
+        self.fetcher = fetcher
+        self.fonts = FontConfiguration()
+        self.css = CSS(
+            string=rendered.css, base_url=self.base_url, url_fetcher=fetcher, font_config=self.fonts
+        )
+
+    def make(self, document: Document) -> bytes:
+        from weasyprint import HTML
+
+        html = HTML(string=document.html, base_url=self.base_url, url_fetcher=self.fetcher)
+        layout = html.render(stylesheets=[self.css], font_config=self.fonts)
+        _raise_if_refused(self.fetcher)
+        identifier = hashlib.sha256(document.html.encode()).hexdigest()[:32].encode()
+        return layout.write_pdf(pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
+
+
 def _raise_if_refused(fetcher: SafeFetcher) -> None:
     if fetcher.refused:
         problems = [Problem("a chapter, template or style", refusal) for refusal in fetcher.refused]

@@ -1,0 +1,129 @@
+"""Therapists' options checked before anything is built: brand files, client lists, part ids,
+helplines data and `workbook new`. Clear messages, right exit codes, nothing written."""
+
+from __future__ import annotations
+
+import yaml
+
+from tests.conftest import ROOT, run
+from tests.test_cli import assert_content_error
+
+
+def nothing_written(sample) -> bool:
+    out = sample.root / "output"
+    return not out.exists() or not any(out.iterdir())
+
+
+def test_brand_table_problems_are_reported_together_with_lines(sample):
+    (sample.root.parent / "outside.png").write_bytes(b"\x89PNG")
+    sample.write(
+        "workbook.toml",
+        'title = "Sample"\ncontents = ["intro", "sheet"]\n\n[brand]\npratice = "Harbor"\n'
+        'phone = 5550100\nlogo = "../outside.png"\naccent = "blue"\n',
+    )
+    result = sample.build()
+    assert_content_error(
+        result,
+        "unknown brand key 'pratice' (did you mean 'practice'?)",
+        "'phone' must be text in quotes",
+        "must be inside the workbook's folder",
+        "accent 'blue' must be a colour",
+        "4 problems",
+    )
+    assert "workbook.toml:5: unknown brand key" in result.output
+    assert "workbook.toml:6: 'phone'" in result.output
+    assert nothing_written(sample)
+
+
+def test_brand_file_logo_must_be_png_or_svg_and_exist(sample):
+    sample.write("logo.jpg", b"not really")
+    sample.write("brand.toml", 'practice = "Harbor"\nlogo = "logo.jpg"\n')
+    assert_content_error(sample.build(), "brand.toml:2", "must be a PNG or SVG file")
+    sample.write("brand.toml", 'practice = "Harbor"\nlogo = "missing.png"\n')
+    assert_content_error(sample.build(), "brand.toml:2", "there is no logo file 'missing.png'")
+
+
+def test_brand_option_reads_another_file(sample, tmp_path):
+    other = tmp_path / "other.toml"
+    other.write_text('[brand]\npractise = "Harbor"\n', encoding="utf-8")
+    result = sample.build("--brand", str(other))
+    assert_content_error(result, "other.toml:2", "did you mean 'practice'?")
+    assert sample.build("--brand", str(tmp_path / "missing.toml")).exit_code == 2
+
+
+def test_unknown_part_ids_are_a_usage_error_with_a_hint(sample):
+    result = sample.build("--only", "intro,shet")
+    assert result.exit_code == 2
+    assert "'shet' is not a part (did you mean 'sheet'?)" in result.output
+    assert sample.build("--skip", "intro", "--skip", "sheet").exit_code == 2
+    assert nothing_written(sample)
+
+
+def test_client_options_that_do_not_go_together(sample):
+    clients = sample.write("clients.csv", "Ana\n")
+    assert sample.build("--client", "Ana", "--clients", str(clients)).exit_code == 2
+    assert sample.build("--name-files").exit_code == 2
+    assert sample.build("--client", "  ").exit_code == 2
+
+
+def test_client_list_problems_name_the_row(sample):
+    clients = sample.write("clients.csv", "name,parts\nAna,intro\nBo,intro outro\n,sheet\n")
+    result = sample.build("--clients", str(clients))
+    assert_content_error(result, "clients.csv:4: this row has parts but no name", "1 problem")
+    clients = sample.write("clients.csv", "Ana,intro\nBo,intro outro\n")
+    assert_content_error(
+        sample.build("--clients", str(clients)), "clients.csv:2: 'outro' is not a part"
+    )
+    empty = sample.write("empty.csv", "\n\n")
+    assert_content_error(sample.build("--clients", str(empty)), "empty.csv: has no names")
+    assert nothing_written(sample)
+
+
+def test_helplines_need_a_source_and_a_check_date_or_note(sample):
+    sample.write(
+        "helplines.yaml",
+        "regions:\n  uk: {name: United Kingdom, emergency: '999'}\n"
+        "services:\n  - region: uk\n    name: A line\n    how: Call 1\n    source: https://x\n"
+        "    checked: soon\n  - region: xx\n    nmae: B\n    how: Call 2\n    source: s\n",
+    )
+    sample.write("chapters/intro.md", "---\ntitle: Help\n---\n\n::: helplines\n:::\n")
+    assert_content_error(
+        sample.build(),
+        "helplines.yaml:8: 'checked' must be a date",
+        "helplines.yaml:10: unknown key 'nmae' (did you mean 'name'?)",
+        "region 'xx' is not known",
+        "needs a 'note' saying so",
+    )
+
+
+def test_bundled_helplines_have_sources_and_say_whether_they_were_checked():
+    data = yaml.safe_load((ROOT / "helplines.yaml").read_text(encoding="utf-8"))
+    regions = {s["region"] for s in data["services"]}
+    assert regions == {"us", "uk", "ca", "au", "ie", "nz"} == set(data["regions"])
+    for service in data["services"]:
+        assert service["source"].startswith("https://"), service["name"]
+        assert service["checked"] is not None or "not checked" in service["note"].lower()
+
+
+def test_new_refuses_a_folder_that_is_not_empty(tmp_path):
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "notes.txt").write_text("mine")
+    result = run("new", str(tmp_path / "busy"))
+    assert_content_error(result, "already exists and is not empty")
+    assert [p.name for p in (tmp_path / "busy").iterdir()] == ["notes.txt"]
+
+
+def test_new_makes_every_promised_file(tmp_path):
+    result = run("new", str(tmp_path / "mine"))
+    assert result.exit_code == 0, result.output
+    files = {p.relative_to(tmp_path / "mine").as_posix() for p in (tmp_path / "mine").rglob("*")}
+    assert {
+        "workbook.toml",
+        "chapters/welcome.md",
+        "chapters/check-in.yaml",
+        "brand.example.toml",
+        "templates",
+        "styles/custom.css",
+    } <= files
+    listed = run("list", "-p", str(tmp_path / "mine"))
+    assert listed.output.split()[:3] == ["welcome", "chapter", "Welcome"]

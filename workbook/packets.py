@@ -1,0 +1,39 @@
+"""Tailored packets: `--only` and `--skip` choose the parts before anything is rendered, so the
+contents, page numbers and bookmarks follow on their own."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+
+from workbook.errors import did_you_mean
+from workbook.model import Book
+
+
+class UnknownParts(ValueError):
+    """Part ids that are not in the workbook; the message names them and the nearest ones."""
+
+
+def split_ids(values: Iterable[str]) -> tuple[str, ...]:
+    """'a,b c' and repeated options all give ('a', 'b', 'c')."""
+    return tuple(i for value in values for i in re.split(r"[\s,;]+", value) if i)
+
+
+def check_ids(book: Book, ids: Iterable[str]) -> None:
+    known = [part.id for part in book.parts]
+    wrong = [i for i in ids if i not in known]
+    if wrong:
+        hints = "; ".join(f"'{i}' is not a part{did_you_mean(i, known)}" for i in wrong)
+        raise UnknownParts(f"{hints}. `workbook list` shows the part ids.")
+
+
+def select_parts(book: Book, only: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> Book:
+    """The book with only the chosen parts, in the workbook's order."""
+    if not only and not skip:
+        return book
+    check_ids(book, (*only, *skip))
+    parts = tuple(p for p in book.parts if (not only or p.id in only) and p.id not in skip)
+    if not parts:
+        raise UnknownParts("nothing is left to build; choose at least one part")
+    return dataclasses.replace(book, parts=parts)
