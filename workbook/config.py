@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -11,10 +12,12 @@ from typing import Any
 
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
 from workbook.resources import CONFIG_NAME
+from workbook.safefiles import Refused, read_inside
 
 KNOWN_KEYS = ("title", "subtitle", "author", "language", "slug", "date", "description", "contents")
 REQUIRED = ("title", "contents")
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+MAX_CONFIG_BYTES = 1_000_000
 PART_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -56,14 +59,17 @@ def read_config(project_dir: Path) -> Config:
 
 
 def _read_text(path: Path) -> str:
+    if not os.path.lexists(path):
+        raise WorkbookError.one(path, "there is no workbook.toml here")
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise WorkbookError.one(path, "there is no workbook.toml here") from None
+        raw = read_inside(path, (path.parent.resolve(),), MAX_CONFIG_BYTES)
+        return raw.decode("utf-8-sig")
+    except Refused as refusal:
+        raise WorkbookError.one(CONFIG_NAME, f"cannot be used: {refusal}") from None
     except UnicodeDecodeError as error:
-        raise WorkbookError.one(path.name, f"not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise WorkbookError.one(path, f"cannot be read: {error.strerror}") from None
+        line = raw[: error.start].count(b"\n") + 1
+        message = "is not UTF-8 text; save it as UTF-8 in your editor"
+        raise WorkbookError([Problem(CONFIG_NAME, message, line)]) from None
 
 
 def _toml_error_line(message: str) -> int | None:
