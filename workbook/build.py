@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbook import limits
 from workbook.editions import Edition
+from workbook.limits import time_limit
 from workbook.loader import load_book
 from workbook.model import Book
 from workbook.render import Rendered, environment, render
@@ -40,8 +42,9 @@ def _display(path: Path, base: Path) -> str:
 
 def build(project_dir: Path, output_dir: Path, editions: Iterable[Edition]) -> BuildReport:
     started = time.perf_counter()
-    book = load_book(project_dir)  # every content problem is found before anything is written
-    written = write_editions(book, output_dir, tuple(editions))
+    with time_limit(limits.BUILD_SECONDS, "the build"):
+        book = load_book(project_dir)  # every content problem is found before anything is written
+        written = write_editions(book, output_dir, tuple(editions))
     return BuildReport(written=written, seconds=time.perf_counter() - started)
 
 

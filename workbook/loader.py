@@ -11,6 +11,7 @@ from workbook import model
 from workbook.config import Config, read_config
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
 from workbook.markdown import make_parser, render_blocks, split_front_matter
+from workbook.media import MediaCollector
 from workbook.safefiles import Refused, read_inside
 from workbook.worksheets import read_worksheet
 from workbook.yamldata import Located, load_yaml
@@ -94,14 +95,16 @@ def _load_part(path: Path, part_id: str, config: Config, md: Any, problems: Prob
     file = path.relative_to(config.project_dir).as_posix()
     text = read_source(path, file, config.project_dir)
     if path.suffix == ".md":
-        return _load_chapter(text, path, part_id, file, md)
+        return _load_chapter(text, path, part_id, file, md, config.project_dir)
     worksheet = read_worksheet(load_yaml(text, file), part_id, path, file, problems)
     if worksheet is None:
         raise WorkbookError([])
     return worksheet
 
 
-def _load_chapter(text: str, path: Path, part_id: str, file: str, md: Any) -> model.Chapter:
+def _load_chapter(
+    text: str, path: Path, part_id: str, file: str, md: Any, project_dir: Path
+) -> model.Chapter:
     """Front matter and body are both checked, so one run lists the problems of each."""
     front_text, body, body_line = split_front_matter(text, file)
     problems = Problems()
@@ -110,8 +113,9 @@ def _load_chapter(text: str, path: Path, part_id: str, file: str, md: Any) -> mo
     except WorkbookError as error:
         problems.extend(error)
         values = dict.fromkeys(FRONT_MATTER_KEYS, "")
+    images = MediaCollector(project_dir, file, problems)
     try:
-        blocks = render_blocks(md, body, file, body_line)
+        blocks = render_blocks(md, body, file, body_line, images)
     except WorkbookError as error:
         problems.extend(error)
     problems.raise_if_any()
@@ -122,6 +126,7 @@ def _load_chapter(text: str, path: Path, part_id: str, file: str, md: Any) -> mo
         content_note=values["content_note"],
         blocks=blocks,
         source=path,
+        media=tuple(images.found.values()),
     )
 
 

@@ -11,6 +11,7 @@ draws worksheet questions (ruled lines on paper, a form field, a plain prompt on
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -49,12 +50,20 @@ def split_front_matter(text: str, file: str) -> tuple[str, str, int]:
     raise WorkbookError([Problem(file, "the front matter has no closing '---' line", 1)])
 
 
-def render_blocks(md: MarkdownIt, body: str, file: str, first_line: int) -> tuple[Any, ...]:
+def render_blocks(
+    md: MarkdownIt,
+    body: str,
+    file: str,
+    first_line: int,
+    images: Callable[[str, int], str | None] | None = None,
+) -> tuple[Any, ...]:
     """Markdown to a tuple of HTML strings and `Question` prompts, in reading order.
+    `images` checks each image address and gives the one to use (None: refused, and noted).
     Every problem in the body is collected and raised together."""
     tokens = md.parse(body)
     problems = Problems()
     _check_limits(tokens, file, first_line, problems)
+    _resolve_images(tokens, first_line, images)
     blocks: list[str | Question] = []
     pending: list[Token] = []
     index = 0
@@ -96,6 +105,23 @@ def _check_limits(tokens: list[Token], file: str, first_line: int, problems: Pro
         elif token.children and _depth(token.children) > MAX_INLINE_DEPTH:
             message = "this paragraph nests emphasis or links too deeply to lay out; simplify it"
             problems.add(file, message, line)
+
+
+def _resolve_images(
+    tokens: list[Token], first_line: int, images: Callable[[str, int], str | None] | None
+) -> None:
+    line = first_line
+    for token in tokens:
+        line = first_line + token.map[0] if token.map else line
+        for child in token.children or ():
+            if child.type != "image":
+                continue
+            src = images(str(child.attrGet("src") or ""), line) if images else None
+            if src is None:  # no image without a checked file: keep the words, drop the picture
+                child.type, child.tag, child.nesting, child.attrs = "text", "", 0, {}
+                child.content = child.content or ""
+            else:
+                child.attrSet("src", src)
 
 
 def _depth(children: list[Token]) -> int:

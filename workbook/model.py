@@ -78,6 +78,15 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Media:
+    """An image a chapter uses: `name` is its path inside the workbook's folder."""
+
+    name: str
+    path: Path
+    media_type: str
+
+
+@dataclass(frozen=True)
 class Chapter:
     """A guide chapter. `blocks` alternate between body HTML (str) and reflection prompts."""
 
@@ -88,6 +97,7 @@ class Chapter:
     blocks: tuple[str | Question, ...]
     source: Path
     kind: Literal["chapter"] = "chapter"
+    media: tuple[Media, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,12 @@ class Book:
     parts: tuple[Part, ...]
     project_dir: Path
     sources: tuple[Path, ...] = field(default=())
+
+    @property
+    def media(self) -> tuple[Media, ...]:
+        """Every image the chapters use, once each, in reading order."""
+        found = {m.name: m for p in self.parts if isinstance(p, Chapter) for m in p.media}
+        return tuple(found.values())
 
     @property
     def worksheets(self) -> tuple[Worksheet, ...]:

@@ -17,9 +17,10 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from workbook.editions import Edition
 from workbook.errors import Problem, WorkbookError
-from workbook.model import Book, Part
+from workbook.model import Book, Media, Part
 from workbook.resources import bundled_styles, bundled_templates, font_dir
 from workbook.safefiles import Refused, read_inside
+from workbook.safety import css_problems, html_problems
 
 # Stylesheets per format, in cascade order; `.css` files come from styles/, `.css.j2` are
 # templates (they need the edition, e.g. the paper size).
@@ -52,6 +53,7 @@ class Rendered:
     documents: tuple[Document, ...]
     css: str
     fonts: tuple[Path, ...]
+    media: tuple[Media, ...] = ()  # images the chapters use, already checked by the loader
 
 
 class _ProjectLoader(jinja2.FileSystemLoader):
@@ -127,7 +129,20 @@ def render(book: Book, edition: Edition, env: jinja2.Environment | None = None) 
     else:
         docs = (Document("book.html", book.meta.title, _template(env, "book.html", context)),)
     fonts = tuple(font_dir() / name for name in FONT_FILES)
-    return Rendered(edition=edition, documents=docs, css=css, fonts=fonts)
+    _check_safe(book.project_dir, docs)
+    return Rendered(edition=edition, documents=docs, css=css, fonts=fonts, media=book.media)
+
+
+def _check_safe(project_dir: Path, docs: tuple[Document, ...]) -> None:
+    """No script, frame, event handler, attachment or web fetch reaches an output."""
+    own = project_dir / "templates"
+    templates = sorted(p for p in own.rglob("*") if p.is_file() and not p.is_symlink())
+    problems: list[Problem] = []
+    for doc in docs:
+        where = f"templates (making '{doc.part.id if doc.part else doc.name}')"
+        problems.extend(html_problems(doc.html, where, templates, project_dir))
+    if problems:
+        raise WorkbookError(dict.fromkeys(problems))
 
 
 def _template(
@@ -177,11 +192,20 @@ def _stylesheet(
     env: jinja2.Environment, project_dir: Path, name: str, context: dict[str, object]
 ) -> str:
     if name.endswith(".j2"):
-        return _template(env, name, context)
+        css = _template(env, name, context)
+        problems = css_problems(css, f"templates/{name}")
+        if problems:
+            raise WorkbookError(problems)
+        return css
     own = project_dir / "styles" / name
     if os.path.lexists(own):
         try:
-            return read_inside(own, (project_dir.resolve(),), MAX_TEMPLATE_BYTES).decode("utf-8")
+            raw = read_inside(own, (project_dir.resolve(),), MAX_TEMPLATE_BYTES)
+            css = raw.decode("utf-8-sig")
+            problems = css_problems(css, f"styles/{name}")
+            if problems:
+                raise WorkbookError(problems)
+            return css
         except (Refused, UnicodeDecodeError) as refusal:
             reason = refusal if isinstance(refusal, Refused) else "it is not UTF-8 text"
             raise WorkbookError([Problem(f"styles/{name}", f"cannot be used: {reason}")]) from None

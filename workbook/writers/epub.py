@@ -9,8 +9,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbook.media import MAX_IMAGE_BYTES
 from workbook.model import Metadata
 from workbook.render import Rendered
+from workbook.safefiles import read_limited
 
 NAMESPACE = uuid.UUID("8a1c2f1e-3f51-4f43-9b9e-6b1e8f1a2d10")
 
@@ -52,6 +54,18 @@ def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Pat
                 file_name=f"fonts/{font.name}",
                 media_type="font/ttf",
                 content=font.read_bytes(),
+            )
+        )
+
+    for number, media in enumerate(rendered.media, start=1):
+        # Checked by the loader: a regular file inside the workbook's folder.
+        content = read_limited(media.path, MAX_IMAGE_BYTES)
+        book.add_item(
+            epub.EpubItem(
+                uid=f"media-{number}",
+                file_name=media.name,
+                media_type=media.media_type,
+                content=content,
             )
         )
 
