@@ -101,6 +101,9 @@ class SampleWorkbook:
     def build(self, *args: str):
         return run("build", "-p", str(self.root), "-o", str(self.root / "output"), *args)
 
+    def build_to(self, output: Path, *args: str):
+        return run("build", "-p", str(self.root), "-o", str(output), *args)
+
 
 @pytest.fixture
 def sample(tmp_path) -> SampleWorkbook:

@@ -29,6 +29,7 @@ def main() -> None:
       workbook build                    build the workbook here (or the default one)
       workbook build --paper a4         print edition on A4 paper
       workbook list                     show the chapters and worksheets in order
+      workbook check                    find every problem without building
     """
 
 
@@ -95,3 +96,34 @@ def list_parts(project: Path | None) -> None:
     width = max(len(part.id) for part in book.parts)
     for part in book.parts:
         click.echo(f"{part.id:<{width}}  {part.kind:<9}  {part.title}")
+
+
+@main.command("check")
+@PROJECT
+@click.option(
+    "--outputs",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Also check the files built into this folder: each PDF opens and has every part, "
+    "each EPUB passes epubcheck (if installed).",
+)
+def check_command(project: Path | None, outputs: Path | None) -> None:
+    """Check the workbook without building it: every problem, with file and line.
+
+    Exits 1 if anything needs fixing, 0 if all is well.
+
+    \b
+    Examples:
+      workbook check
+      workbook check -p my-workbook
+      workbook check -p my-workbook --outputs my-workbook/output
+    """
+    from workbook.check import CheckFailed, check
+
+    report = check(find_project(project, Path.cwd()), outputs)
+    for line in report.lines:
+        click.echo(line)
+    for note in report.notes:
+        click.echo(f"Note: {note}", err=True)
+    if report.problems:
+        raise CheckFailed(report.problems)
+    click.echo("No problems found.")

@@ -155,9 +155,15 @@ def _edition_date(config: Config, sources: list[Path]) -> dt.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None:
         if not epoch.strip().isdigit():
-            message = f"SOURCE_DATE_EPOCH='{epoch}' must be a whole number of seconds since 1970"
+            message = (
+                f"SOURCE_DATE_EPOCH='{epoch[:30]}' must be a whole number of seconds since 1970"
+            )
             raise WorkbookError([Problem("environment", message)])
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        except (OverflowError, OSError, ValueError):
+            message = f"SOURCE_DATE_EPOCH='{epoch[:30]}' is too far in the future to be a date"
+            raise WorkbookError([Problem("environment", message)]) from None
     if config.date is not None:
         return config.date
     newest = max(p.stat().st_mtime for p in sources)

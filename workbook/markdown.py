@@ -110,16 +110,16 @@ def _check_limits(tokens: list[Token], file: str, first_line: int, problems: Pro
 def _resolve_images(
     tokens: list[Token], first_line: int, images: Callable[[str, int], str | None] | None
 ) -> None:
-    line = first_line
     for token in tokens:
-        line = first_line + token.map[0] if token.map else line
+        line = first_line + (token.map[0] if token.map else 0)
         for child in token.children or ():
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
             if child.type != "image":
                 continue
             src = images(str(child.attrGet("src") or ""), line) if images else None
             if src is None:  # no image without a checked file: keep the words, drop the picture
                 child.type, child.tag, child.nesting, child.attrs = "text", "", 0, {}
-                child.content = child.content or ""
             else:
                 child.attrSet("src", src)
 

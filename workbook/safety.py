@@ -36,6 +36,7 @@ FOLLOWED_ONLY = {("a", "href"), ("area", "href")}
 SCRIPT_URL = re.compile(r"^\s*(javascript|vbscript|livescript)\s*:", re.IGNORECASE)
 REMOTE_URL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 LOCAL_SCHEMES = re.compile(r"^\s*(?:data|file|#)", re.IGNORECASE)
+SAVE_IT = "save the file in the workbook's folder instead"
 CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])\s*([^"')\s;]+)""", re.IGNORECASE)
 
 
@@ -63,7 +64,7 @@ class _Finder(HTMLParser):
             self.found.append((f"{scheme}:", f"a '{scheme}:' address is not allowed"))
         elif name in URL_ATTRIBUTES and (tag, name) not in FOLLOWED_ONLY:
             if REMOTE_URL.match(value) and not LOCAL_SCHEMES.match(value):
-                message = f"'{value[:80]}' would be fetched from the web; use a file in the folder"
+                message = f"'{value[:80]}' would be fetched from the web; {SAVE_IT}"
                 self.found.append((value, message))
         elif name == "style":
             self.found.extend((url, message) for url, message in css_refusals(value))
@@ -75,7 +76,7 @@ def css_refusals(css: str) -> list[tuple[str, str]]:
     for match in CSS_URL.finditer(css):
         url = match.group(1)
         if SCRIPT_URL.match(url) or (REMOTE_URL.match(url) and not LOCAL_SCHEMES.match(url)):
-            found.append((url, f"'{url[:80]}' would be fetched from the web; use a file instead"))
+            found.append((url, f"'{url[:80]}' would be fetched from the web; {SAVE_IT}"))
     return found
 
 
