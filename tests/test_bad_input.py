@@ -59,7 +59,8 @@ def test_every_duplicate_key_and_refused_tag_in_a_file_is_listed(sample):
 def test_front_matter_and_body_problems_are_listed_together(sample):
     sample.write(
         "chapters/intro.md",
-        "---\ntitle: 12\ntitel: x\n---\n\n::: reflect lines=0\nQ\n:::\n\n::: reflect often\nQ\n:::\n",
+        "---\ntitle: 12\ntitel: x\n---\n\n::: reflect lines=0\nQ\n:::\n\n"
+        "::: reflect often\nQ\n:::\n",
     )
     assert problems_of(sample) == [
         "chapters/intro.md:3: unknown front matter key 'titel' (did you mean 'title'?)",
