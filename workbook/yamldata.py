@@ -46,7 +46,10 @@ class _NoAliasLoader(yaml.SafeLoader):
 def load_yaml(text: str, file: str, first_line: int = 1) -> Any:
     """Parse YAML text into located values; `first_line` offsets front matter. A syntax error
     stops at once; duplicate keys and refused tags are all collected, then raised together."""
-    loader = _NoAliasLoader(text)
+    try:
+        loader = _NoAliasLoader(text)
+    except yaml.reader.ReaderError as error:
+        raise _unprintable(error, text, file, first_line) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -58,6 +61,8 @@ def load_yaml(text: str, file: str, first_line: int = 1) -> Any:
         line = mark.line + first_line if mark else None
         problem = (error.problem or error.context or "not valid YAML").strip()
         raise WorkbookError([Problem(file, f"not valid YAML: {problem}", line)]) from None
+    except yaml.reader.ReaderError as error:
+        raise _unprintable(error, text, file, first_line) from None
     except yaml.YAMLError as error:
         raise WorkbookError([Problem(file, f"not valid YAML: {error}", first_line)]) from None
     except RecursionError:
@@ -67,6 +72,14 @@ def load_yaml(text: str, file: str, first_line: int = 1) -> Any:
     if converter.problems:
         raise WorkbookError(converter.problems)
     return value
+
+
+def _unprintable(
+    error: yaml.reader.ReaderError, text: str, file: str, first_line: int
+) -> WorkbookError:
+    line = text[: error.position].count("\n") + first_line
+    message = f"contains an invisible control character (code {error.character:#04x}); delete it"
+    return WorkbookError([Problem(file, message, line)])
 
 
 class _Converter:
