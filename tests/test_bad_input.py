@@ -259,3 +259,18 @@ def slow(function):
         return function(*args, **kwargs)
 
     return wrapper
+
+
+def test_invisible_control_characters_anywhere(sample):
+    sample.write("chapters/intro.md", "---\ntitle: Hi\n---\n\nText\n\nA \x0b B\n")
+    sample.write(
+        "chapters/sheet.yaml", 'title: "Sheet\\x01"\nsections:\n  - fields:\n      - type: date\n'
+    )
+    assert problems_of(sample) == [
+        "chapters/intro.md:7: contains an invisible control character (code 0x000b); delete it",
+        "chapters/sheet.yaml:1: contains an invisible control character (code 0x0001); delete it",
+    ]
+    sample.write("workbook.toml", 'title = "A\\u0007"\ncontents = ["intro"]\n')
+    assert problems_of(sample) == [
+        "workbook.toml:1: 'title' contains an invisible control character (code 0x0007); delete it"
+    ]

@@ -12,7 +12,7 @@ from typing import Any
 
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
 from workbook.resources import CONFIG_NAME
-from workbook.safefiles import Refused, read_inside
+from workbook.safefiles import Refused, invisible_character, read_inside
 
 KNOWN_KEYS = ("title", "subtitle", "author", "language", "slug", "date", "description", "contents")
 REQUIRED = ("title", "contents")
@@ -125,6 +125,10 @@ def _text(data: dict[str, Any], key: str, problems: Problems, lines: dict[str, i
     value = data.get(key, "")
     if not isinstance(value, str):
         problems.add(CONFIG_NAME, f"'{key}' must be text in quotes", lines.get(key))
+        return ""
+    invisible = invisible_character(value)
+    if invisible:
+        problems.add(CONFIG_NAME, f"'{key}' {invisible}", lines.get(key))
         return ""
     return value.strip()
 

@@ -12,7 +12,12 @@ from workbook.config import Config, read_config
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
 from workbook.markdown import make_parser, render_blocks, split_front_matter
 from workbook.media import MediaCollector
-from workbook.safefiles import Refused, read_inside
+from workbook.safefiles import (
+    Refused,
+    invisible_character,
+    invisible_character_line,
+    read_inside,
+)
 from workbook.worksheets import read_worksheet
 from workbook.yamldata import Located, load_yaml
 
@@ -86,6 +91,9 @@ def read_source(path: Path, file: str, root: Path) -> str:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise WorkbookError([Problem(file, "contains a NUL byte; is it really a text file?", line)])
+    invisible = invisible_character(text)
+    if invisible:
+        raise WorkbookError([Problem(file, invisible, invisible_character_line(text))])
     if not text.strip():
         raise WorkbookError([Problem(file, "is empty")])
     return text.replace("\r\n", "\n").replace("\r", "\n")

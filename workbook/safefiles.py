@@ -4,10 +4,13 @@ never more than a set number of bytes (a device such as /dev/zero never ends).""
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
 MAX_FILE_BYTES = 50_000_000
+# Characters XML (so XHTML, EPUB and PDF text) cannot hold: controls, surrogates, non-characters.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 class Refused(ValueError):
@@ -53,3 +56,16 @@ def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
 
 def read_inside(path: Path, roots: tuple[Path, ...], limit: int = MAX_FILE_BYTES) -> bytes:
     return read_limited(checked_path(path, roots), limit)
+
+
+def invisible_character(text: str) -> str | None:
+    """A plain-words problem if `text` holds a character no document can carry, else None."""
+    match = _NOT_TEXT.search(text)
+    if match is None:
+        return None
+    return f"contains an invisible control character (code {ord(match.group()):#06x}); delete it"
+
+
+def invisible_character_line(text: str) -> int | None:
+    match = _NOT_TEXT.search(text)
+    return None if match is None else text[: match.start()].count("\n") + 1

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from workbook.errors import Problem, WorkbookError
+from workbook.safefiles import invisible_character
 
 MAX_DEPTH = 40
 
@@ -78,7 +79,7 @@ def _unprintable(
     error: yaml.reader.ReaderError, text: str, file: str, first_line: int
 ) -> WorkbookError:
     line = text[: error.position].count("\n") + first_line
-    message = f"contains an invisible control character (code {error.character:#04x}); delete it"
+    message = f"contains an invisible control character (code {error.character:#06x}); delete it"
     return WorkbookError([Problem(file, message, line)])
 
 
@@ -107,7 +108,12 @@ class _Converter:
             items.item_lines = [self.line(n) for n in node.value]
             return items
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
+            invisible = invisible_character(value) if isinstance(value, str) else None
+            if invisible:  # written as an escape such as "\x01" in quotes
+                self.problems.append(Problem(self.file, invisible, self.line(node)))
+                return None
+            return value
         except (yaml.constructor.ConstructorError, ValueError, OverflowError):
             message = f"the value '{node.value}' could not be read; write plain text instead"
             if node.tag.endswith(":timestamp"):

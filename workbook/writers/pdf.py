@@ -51,7 +51,7 @@ def _layout_failed(error: Exception) -> WorkbookError:
         f"the pages could not be laid out ({cause}); this usually comes from an extreme value "
         "in a stylesheet (a huge font-size, width or margin) or very deeply nested text"
     )
-    return WorkbookError([Problem("styles", message)])
+    return WorkbookError([Problem("the print PDF", message)])
 
 
 def _raise_if_refused(fetcher: SafeFetcher) -> None:
