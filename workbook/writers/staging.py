@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 from workbook.errors import WorkbookError
 
@@ -48,7 +51,25 @@ def staging(output_dir: Path) -> Iterator[Staging]:
         raise WorkbookError.one(output_dir, message) from None
     stage = Staging(output_dir)
     try:
-        yield stage
-    except BaseException:
+        with _terminate_as_exit():
+            yield stage
+    except BaseException:  # Ctrl-C and termination too: earlier outputs stay, temp files go
         stage.discard()
         raise
+
+
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """A polite `kill` (SIGTERM) unwinds like Ctrl-C, so temporary files are cleaned up."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
