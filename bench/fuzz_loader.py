@@ -26,6 +26,7 @@ PROPERTIES = (
     properties.test_worksheet_schema_never_fails_another_way,
     properties.test_yaml_loader_never_fails_another_way,
     properties.test_markdown_extension_never_fails_another_way,
+    properties.test_any_text_that_loads_also_renders_and_packages,  # a fifth of the examples
 )
 
 

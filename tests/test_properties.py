@@ -6,11 +6,13 @@ extension either succeed or raise the project's own `WorkbookError`, never anoth
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -149,5 +151,36 @@ def test_loader_never_fails_another_way(chapter, sheet, config):
         (root / "chapters/c.md").write_bytes(chapter)
         (root / "chapters/s.yaml").write_bytes(sheet)
         loads_or_workbook_error(load_book, root)
+    finally:
+        shutil.rmtree(root)
+
+
+@pytest.mark.slow
+@settings(SETTINGS, max_examples=max(10, SETTINGS.max_examples // 5))
+@given(title=st.text(max_size=60), label=st.text(max_size=60), body=st.text(max_size=200))
+def test_any_text_that_loads_also_renders_and_packages(title, label, body):
+    """Text that passes the loader must not break the templates or the EPUB writer (control
+    characters once did)."""
+    from workbook.cover import draw_cover
+    from workbook.editions import Edition
+    from workbook.render import render
+    from workbook.writers.epub import write_epub
+
+    root = Path(tempfile.mkdtemp(prefix="workbook-any-text-"))
+    try:
+        (root / "chapters").mkdir()
+        config = f'title = {json.dumps(title)}\ncontents = ["c", "s"]\n'
+        (root / "workbook.toml").write_text(config, encoding="utf-8", errors="surrogatepass")
+        chapter = f"---\ntitle: {json.dumps(title or 'T')}\n---\n\n{body}\n"
+        (root / "chapters/c.md").write_text(chapter, encoding="utf-8", errors="surrogatepass")
+        field = {"type": "question", "label": label or "Q"}
+        sheet = {"title": label or "S", "sections": [{"fields": [field]}]}
+        (root / "chapters/s.yaml").write_text(json.dumps(sheet), encoding="utf-8")
+        try:
+            book = load_book(root)
+        except WorkbookError:
+            return
+        rendered = render(book, Edition("epub"))
+        write_epub(rendered, book.meta, draw_cover(book.meta), root / "out.epub")
     finally:
         shutil.rmtree(root)
