@@ -8,6 +8,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from workbook.media import MAX_IMAGE_BYTES
 from workbook.model import Metadata
@@ -57,17 +58,7 @@ def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Pat
             )
         )
 
-    for number, media in enumerate(rendered.media, start=1):
-        # Checked by the loader: a regular file inside the workbook's folder.
-        content = read_limited(media.path, MAX_IMAGE_BYTES)
-        book.add_item(
-            epub.EpubItem(
-                uid=f"media-{number}",
-                file_name=media.name,
-                media_type=media.media_type,
-                content=content,
-            )
-        )
+    _add_media(book, rendered)
 
     chapters = []
     for document in rendered.documents:
@@ -92,6 +83,22 @@ def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Pat
     epub.write_epub(buffer, book, {"mtime": mtime, "raise_exceptions": True})
     target.write_bytes(_fixed_times(buffer.getvalue(), mtime))
     return EpubResult(path=target, files=len(chapters))
+
+
+def _add_media(book: Any, rendered: Rendered) -> None:
+    """The chapters' images, under their path in the workbook's folder (see media.py)."""
+    from ebooklib import epub
+
+    for number, media in enumerate(rendered.media, start=1):
+        # Checked by the loader: a regular file inside the workbook's folder.
+        content = read_limited(media.path, MAX_IMAGE_BYTES)
+        item = epub.EpubItem(
+            uid=f"media-{number}",
+            file_name=media.name,
+            media_type=media.media_type,
+            content=content,
+        )
+        book.add_item(item)
 
 
 def _fixed_times(data: bytes, when: dt.datetime) -> bytes:
