@@ -169,6 +169,13 @@ def test_workbook_toml_wrong_types(sample):
     ]
 
 
+def test_workbook_toml_nested_too_deeply(sample):
+    sample.write("workbook.toml", 'title = "T"\ncontents = ["intro"]\nx = ' + "[" * 50000)
+    assert problems_of(sample) == [
+        "workbook.toml: values are nested too deeply; workbook.toml needs only plain settings"
+    ]
+
+
 def test_no_workbook_toml(tmp_path):
     result = run("list", "-p", str(tmp_path))
     assert result.exit_code == 1

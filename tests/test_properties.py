@@ -141,6 +141,7 @@ def test_worksheet_schema_never_fails_another_way(data):
         st.just(b'title = "T"\ncontents = ["c", "s"]\n'),
         st.binary(max_size=200),
         MARKUP.map(lambda t: f'title = "T"\ncontents = ["c", "s"]\n{t}'.encode()),
+        st.integers(0, 5000).map(lambda n: ('contents = ["c"]\nx = ' + "[" * n).encode()),
     ),
 )
 def test_loader_never_fails_another_way(chapter, sheet, config):

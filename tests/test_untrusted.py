@@ -109,6 +109,13 @@ def test_stylesheets_cannot_fetch_from_the_web(sample):
     )
 
 
+def test_a_stylesheet_linking_out_of_the_workbook(sample, tmp_path):
+    (tmp_path / "elsewhere.css").write_text("body { color: red }")
+    (sample.root / "styles").mkdir()
+    (sample.root / "styles/print.css").symlink_to(tmp_path / "elsewhere.css")
+    check(sample, "styles/print.css: cannot be used: it is a link to a file outside")
+
+
 def test_user_text_is_escaped_in_templates(sample):
     sample.config(contents=["intro"], extra="")
     text = (sample.root / "workbook.toml").read_text().replace('"Sample"', '"<script>x</script>"')

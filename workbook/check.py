@@ -7,8 +7,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbook import limits
 from workbook.editions import FORMATS, Edition
 from workbook.errors import Problem, WorkbookError
+from workbook.limits import time_limit
 from workbook.loader import load_book
 from workbook.model import Book
 from workbook.render import environment, render
@@ -32,11 +34,17 @@ class CheckReport:
 def check(project_dir: Path, outputs: Path | None) -> CheckReport:
     """Load the sources and render every edition (templates, styles, safety), writing nothing."""
     report = CheckReport()
+    with time_limit(limits.BUILD_SECONDS, "the check"):
+        _check_sources(project_dir, outputs, report)
+    return report
+
+
+def _check_sources(project_dir: Path, outputs: Path | None, report: CheckReport) -> None:
     try:
         book = load_book(project_dir)
     except WorkbookError as error:
         report.problems.extend(error.problems)
-        return report
+        return
     env = environment(book.project_dir)
     for fmt in FORMATS:
         try:
@@ -48,7 +56,6 @@ def check(project_dir: Path, outputs: Path | None) -> CheckReport:
     report.lines.append(f"Checked {counts}, their templates and styles.")
     if outputs is not None:
         check_outputs(book, outputs, report)
-    return report
 
 
 def _count(number: int, word: str) -> str:

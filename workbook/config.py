@@ -55,6 +55,9 @@ def read_config(project_dir: Path) -> Config:
         line = _toml_error_line(str(error))
         message = f"not valid TOML: {str(error).split(' (at line')[0]}"
         raise WorkbookError([Problem(CONFIG_NAME, message, line)]) from None
+    except RecursionError:
+        message = "values are nested too deeply; workbook.toml needs only plain settings"
+        raise WorkbookError([Problem(CONFIG_NAME, message)]) from None
     return _validate(path, data, _key_lines(text))
 
 
