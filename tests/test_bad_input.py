@@ -281,3 +281,30 @@ def test_invisible_control_characters_anywhere(sample):
     assert problems_of(sample) == [
         "workbook.toml:1: 'title' contains an invisible control character (code 0x0007); delete it"
     ]
+
+
+def test_a_very_long_title_gives_a_file_name_that_fits(sample):
+    sample.write("workbook.toml", f'title = "{"Many long words " * 500}"\ncontents = ["intro"]\n')
+    slug = load_book(sample.root).meta.slug
+    assert len(slug) <= 60 and slug.startswith("many-long-words-") and not slug.endswith("-")
+
+
+def test_a_full_disk_mid_write_is_a_message_and_keeps_earlier_files(sample, monkeypatch):
+    from workbook import build
+
+    out = sample.root / "output"
+    out.mkdir()
+    (out / "sample.epub").write_bytes(b"the earlier EPUB")
+
+    def disk_full(book, rendered, temp):
+        temp.write_bytes(b"half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setitem(build.WRITERS, "epub", disk_full)
+    result = sample.build("--edition", "epub")
+    assert result.exit_code == 1
+    assert "could not write the files here (No space left on device); earlier files are kept" in (
+        result.output
+    )
+    assert [p.name for p in out.iterdir()] == ["sample.epub"]
+    assert (out / "sample.epub").read_bytes() == b"the earlier EPUB"

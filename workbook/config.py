@@ -42,8 +42,14 @@ class Config:
         return self.lines.get(key)
 
 
+MAX_SLUG = 60  # file names stay well under the 255 bytes file systems allow
+
+
 def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "workbook"
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(slug) > MAX_SLUG:
+        slug = slug[: MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG] else slug[:MAX_SLUG]
+    return slug.strip("-") or "workbook"
 
 
 def read_config(project_dir: Path) -> Config:

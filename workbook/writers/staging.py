@@ -34,7 +34,7 @@ class Staging:
 
     def discard(self) -> None:
         for temp, _ in self.pending:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):
                 temp.unlink()
         self.pending = []
 
@@ -53,6 +53,10 @@ def staging(output_dir: Path) -> Iterator[Staging]:
     try:
         with _terminate_as_exit():
             yield stage
+    except OSError as error:  # a full disk, a folder that went away
+        stage.discard()
+        message = f"could not write the files here ({error.strerror}); earlier files are kept"
+        raise WorkbookError.one(output_dir, message) from None
     except BaseException:  # Ctrl-C and termination too: earlier outputs stay, temp files go
         stage.discard()
         raise
