@@ -308,3 +308,12 @@ def test_a_full_disk_mid_write_is_a_message_and_keeps_earlier_files(sample, monk
     )
     assert [p.name for p in out.iterdir()] == ["sample.epub"]
     assert (out / "sample.epub").read_bytes() == b"the earlier EPUB"
+
+
+def test_dates_outside_what_a_zip_can_hold_still_build(sample):
+    for date in ("0001-01-01", "9999-12-31"):
+        sample.config(contents=["intro", "sheet"])
+        text = (sample.root / "workbook.toml").read_text().replace("2026-01-02", date)
+        sample.write("workbook.toml", text)
+        result = sample.build("--edition", "epub", "-q")
+        assert result.exit_code == 0, result.output

@@ -103,7 +103,7 @@ def _add_media(book: Any, rendered: Rendered) -> None:
 
 def _fixed_times(data: bytes, when: dt.datetime) -> bytes:
     """Rewrite the zip with one fixed time per entry: same sources, same bytes."""
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    stamp = (min(max(when.year, 1980), 2107), when.month, when.day, 0, 0, 0)  # what zip holds
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
