@@ -317,3 +317,11 @@ def test_dates_outside_what_a_zip_can_hold_still_build(sample):
         sample.write("workbook.toml", text)
         result = sample.build("--edition", "epub", "-q")
         assert result.exit_code == 0, result.output
+
+
+def test_c1_control_characters_are_named_too(sample):
+    """U+0085 once broke the EPUB cover's text layout (found by the property tests)."""
+    sample.write("workbook.toml", 'title = "0\\u00850"\ncontents = ["intro"]\n')
+    assert problems_of(sample) == [
+        "workbook.toml:1: 'title' contains an invisible control character (code 0x0085); delete it"
+    ]

@@ -9,8 +9,8 @@ import stat
 from pathlib import Path
 
 MAX_FILE_BYTES = 50_000_000
-# Characters XML (so XHTML, EPUB and PDF text) cannot hold: controls, surrogates, non-characters.
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Characters no document should hold: controls (C0, DEL, C1), surrogates, non-characters.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class Refused(ValueError):
