@@ -325,3 +325,16 @@ def test_c1_control_characters_are_named_too(sample):
     assert problems_of(sample) == [
         "workbook.toml:1: 'title' contains an invisible control character (code 0x0085); delete it"
     ]
+
+
+def test_a_title_the_cover_cannot_draw(sample, monkeypatch):
+    def refuse(meta):
+        raise RuntimeError("raqm_layout() failed.")
+
+    monkeypatch.setattr("workbook.cover._draw", refuse)
+    result = sample.build("--edition", "epub")
+    assert result.exit_code == 1
+    assert (
+        "workbook.toml: the title, subtitle or author could not be drawn on the EPUB cover"
+        " (raqm_layout() failed.); look for unusual characters in them"
+    ) in result.output
