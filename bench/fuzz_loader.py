@@ -41,9 +41,9 @@ def main() -> int:
             failed += 1
             status = "FAILED"
             traceback.print_exc()
-        print(
-            f"{prop.__name__}: {max(10, int(EXAMPLES * share))} examples, {status}, {time.perf_counter() - started:.1f} s"
-        )
+        seconds = time.perf_counter() - started
+        count = max(10, int(EXAMPLES * share))
+        print(f"{prop.__name__}: {count} examples, {status}, {seconds:.1f} s")
     return 1 if failed else 0
 
 
