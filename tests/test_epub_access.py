@@ -103,7 +103,9 @@ def test_ace_and_epubcheck_find_nothing_in_a_sample_with_an_image_and_a_table(
 def test_an_image_without_a_description_is_named(sample):
     sample.config(contents=["intro", "sheet"])
     sample.write("chapters/intro.md", "---\ntitle: Hi\n---\n\n![](window.png)\n")
-    sample.write("chapters/window.png", b"not really a picture")
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buffer, format="PNG")
+    sample.write("chapters/window.png", buffer.getvalue())
     result = sample.build("--edition", "epub")
     assert result.exit_code == 1
     assert "chapters/intro.md" in result.output and "needs a short description" in result.output

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbook import limits
 from workbook.brand import read_brand_file
 from workbook.copies import Client, check_clients, write_copies
 from workbook.discreet import discreet_book
@@ -16,6 +17,7 @@ from workbook.editions import Edition
 from workbook.errors import did_you_mean
 from workbook.helplines import region_from_language
 from workbook.layouts import Layouts
+from workbook.limits import time_limit
 from workbook.loader import load_book
 from workbook.model import Book
 from workbook.packets import check_ids, select_parts
@@ -70,26 +72,27 @@ def build(
     choices: Choices = Choices(),  # frozen, so one shared default is safe
 ) -> BuildReport:
     started = time.perf_counter()
-    book = load_book(project_dir)  # every content problem is found before anything is written
-    book = _apply_choices(book, choices)
+    with time_limit(limits.BUILD_SECONDS, "the build"):
+        book = load_book(project_dir)  # every content problem is found before anything is written
+        written = _write_chosen(_apply_choices(book, choices), output_dir, editions, choices)
+    return BuildReport(written=written, seconds=time.perf_counter() - started)
+
+
+def _write_chosen(
+    book: Book, output_dir: Path, editions: Iterable[Edition], choices: Choices
+) -> tuple[Written, ...]:
+    """The editions as chosen: discreet and region applied, then client copies or one set."""
     region = choices.region or _default_region(book)
     chosen = tuple(
         dataclasses.replace(e, discreet=choices.discreet, region=region) for e in editions
     )
-    if choices.clients:
-        check_clients(book, choices.clients, choices.clients_file)
-        copies = write_copies(
-            book,
-            output_dir,
-            chosen,
-            choices.clients,
-            (choices.only, choices.skip),
-            choices.name_files,
-        )
-        written = tuple(Written(c.path, c.detail) for c in copies)
-    else:
-        written = write_editions(select_parts(book, choices.only, choices.skip), output_dir, chosen)
-    return BuildReport(written=written, seconds=time.perf_counter() - started)
+    if not choices.clients:
+        return write_editions(select_parts(book, choices.only, choices.skip), output_dir, chosen)
+    check_clients(book, choices.clients, choices.clients_file)
+    copies = write_copies(
+        book, output_dir, chosen, choices.clients, (choices.only, choices.skip), choices.name_files
+    )
+    return tuple(Written(c.path, c.detail) for c in copies)
 
 
 def _apply_choices(book: Book, choices: Choices) -> Book:

@@ -57,6 +57,7 @@ def main() -> None:
       workbook list                     show the chapters and worksheets in order
       workbook build --client "Sam"     a copy with "Prepared for Sam" on the cover
       workbook new my-workbook          start your own workbook
+      workbook check                    find every problem without building
     """
 
 
@@ -293,3 +294,34 @@ def new(directory: Path) -> None:
     files = new_project(directory)
     click.echo(f"Made {directory}/ with {len(files)} files. Build it with:")
     click.echo(f"  workbook build -p {directory}")
+
+
+@main.command("check")
+@PROJECT
+@click.option(
+    "--outputs",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Also check the files built into this folder: each PDF opens and has every part, "
+    "each EPUB passes epubcheck (if installed).",
+)
+def check_command(project: Path | None, outputs: Path | None) -> None:
+    """Check the workbook without building it: every problem, with file and line.
+
+    Exits 1 if anything needs fixing, 0 if all is well.
+
+    \b
+    Examples:
+      workbook check
+      workbook check -p my-workbook
+      workbook check -p my-workbook --outputs my-workbook/output
+    """
+    from workbook.check import CheckFailed, check
+
+    report = check(find_project(project, Path.cwd()), outputs)
+    for line in report.lines:
+        click.echo(line)
+    for note in report.notes:
+        click.echo(f"Note: {note}", err=True)
+    if report.problems:
+        raise CheckFailed(report.problems)
+    click.echo("No problems found.")

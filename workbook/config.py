@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Any
 from workbook.brand import BRAND_FILE, Brand, parse_brand, read_brand_file, table_key_lines
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
 from workbook.resources import CONFIG_NAME
+from workbook.safefiles import Refused, invisible_character, read_inside
 
 KNOWN_KEYS = (
     "title",
@@ -28,6 +30,7 @@ KNOWN_KEYS = (
 NOT_TEXT = ("date", "contents", "brand")
 REQUIRED = ("title", "contents")
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+MAX_CONFIG_BYTES = 1_000_000
 PART_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -53,8 +56,14 @@ class Config:
         return self.lines.get(key)
 
 
+MAX_SLUG = 60  # file names stay well under the 255 bytes file systems allow
+
+
 def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "workbook"
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(slug) > MAX_SLUG:
+        slug = slug[: MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG] else slug[:MAX_SLUG]
+    return slug.strip("-") or "workbook"
 
 
 def read_config(project_dir: Path) -> Config:
@@ -66,6 +75,9 @@ def read_config(project_dir: Path) -> Config:
         line = _toml_error_line(str(error))
         message = f"not valid TOML: {str(error).split(' (at line')[0]}"
         raise WorkbookError([Problem(CONFIG_NAME, message, line)]) from None
+    except RecursionError:
+        message = "values are nested too deeply; workbook.toml needs only plain settings"
+        raise WorkbookError([Problem(CONFIG_NAME, message)]) from None
     problems = Problems()
     brand = _brand(path.parent, data, text, problems)
     config = _validate(path, data, _key_lines(text), problems)
@@ -86,14 +98,17 @@ def _brand(project_dir: Path, data: dict[str, Any], text: str, problems: Problem
 
 
 def _read_text(path: Path) -> str:
+    if not os.path.lexists(path):
+        raise WorkbookError.one(path, "there is no workbook.toml here")
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise WorkbookError.one(path, "there is no workbook.toml here") from None
+        raw = read_inside(path, (path.parent.resolve(),), MAX_CONFIG_BYTES)
+        return raw.decode("utf-8-sig")
+    except Refused as refusal:
+        raise WorkbookError.one(CONFIG_NAME, f"cannot be used: {refusal}") from None
     except UnicodeDecodeError as error:
-        raise WorkbookError.one(path.name, f"not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise WorkbookError.one(path, f"cannot be read: {error.strerror}") from None
+        line = raw[: error.start].count(b"\n") + 1
+        message = "is not UTF-8 text; save it as UTF-8 in your editor"
+        raise WorkbookError([Problem(CONFIG_NAME, message, line)]) from None
 
 
 def _toml_error_line(message: str) -> int | None:
@@ -150,6 +165,10 @@ def _text(data: dict[str, Any], key: str, problems: Problems, lines: dict[str, i
     value = data.get(key, "")
     if not isinstance(value, str):
         problems.add(CONFIG_NAME, f"'{key}' must be text in quotes", lines.get(key))
+        return ""
+    invisible = invisible_character(value)
+    if invisible:
+        problems.add(CONFIG_NAME, f"'{key}' {invisible}", lines.get(key))
         return ""
     return value.strip()
 

@@ -6,6 +6,7 @@ import io
 import textwrap
 from pathlib import Path
 
+from workbook.errors import Problem, WorkbookError
 from workbook.model import Metadata
 from workbook.resources import font_dir
 
@@ -15,6 +16,17 @@ PAPER = (250, 248, 244)
 
 
 def draw_cover(meta: Metadata) -> bytes:
+    try:
+        return _draw(meta)
+    except (RuntimeError, OSError, ValueError) as error:  # Pillow's text layout can refuse
+        message = (
+            f"the title, subtitle or author could not be drawn on the EPUB cover ({error}); "
+            "look for unusual characters in them"
+        )
+        raise WorkbookError([Problem("workbook.toml", message)]) from None
+
+
+def _draw(meta: Metadata) -> bytes:
     from PIL import Image, ImageDraw, ImageFont  # Pillow comes with WeasyPrint
 
     image = Image.new("RGB", SIZE, PAPER)

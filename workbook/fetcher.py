@@ -1,7 +1,7 @@
 """The only way a document reaches a file: local files under allowed folders, nothing else.
 
 No network, ever. Anything outside the workbook's folder and the bundled templates, styles and
-fonts (http, other folders, symlinks that lead out) is refused and reported by the build.
+fonts (http, other folders, symlinks that lead out, devices) is refused and reported by the build.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from urllib.parse import unquote, urlparse
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from workbook.safefiles import Refused, checked_path, read_limited
+
 
 class RefusedURL(ValueError):
-    pass
+    """Raised to WeasyPrint, which then leaves the resource out; the build reports it."""
 
 
 class SafeFetcher(URLFetcher):
@@ -28,23 +30,15 @@ class SafeFetcher(URLFetcher):
             return super().fetch(url, headers)  # inline data, nothing is fetched
         try:
             path = self.resolve(url)
-        except RefusedURL as refusal:
-            self.refused.append(f"{url}: {refusal}")
-            raise
+            body = read_limited(path)
+        except Refused as refusal:
+            self.refused.append(f"{url[:200]}: {refusal}")
+            raise RefusedURL(str(refusal)) from None
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            url, body=path.read_bytes(), headers={"Content-Type": content_type}
-        )
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
     def resolve(self, url: str) -> Path:
         parsed = urlparse(url)
         if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
-            raise RefusedURL(
-                "only files inside the workbook's folder can be used (no web addresses)"
-            )
-        path = Path(unquote(parsed.path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots):
-            raise RefusedURL("this file is outside the workbook's folder")
-        if not path.is_file():
-            raise RefusedURL("there is no such file")
-        return path
+            raise Refused("only files inside the workbook's folder can be used (no web addresses)")
+        return checked_path(Path(unquote(parsed.path)), self.roots)

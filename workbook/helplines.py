@@ -43,7 +43,7 @@ def read_helplines(project_dir: Path, problems: Problems) -> Helplines | None:
         return None
     from workbook.loader import read_source  # the loader's checks for any source text
 
-    data = load_yaml(read_source(path, HELPLINES_FILE), HELPLINES_FILE)
+    data = load_yaml(read_source(path, HELPLINES_FILE, path.parent), HELPLINES_FILE)
     if not isinstance(data, Located):
         problems.add(HELPLINES_FILE, "must have 'regions:' and 'services:'", 1)
         return None

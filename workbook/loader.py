@@ -12,12 +12,20 @@ from workbook.config import Config, read_config
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
 from workbook.helplines import HELPLINES_FILE, read_helplines
 from workbook.markdown import make_parser, render_blocks, split_front_matter
+from workbook.media import MediaCollector
+from workbook.safefiles import (
+    Refused,
+    invisible_character,
+    invisible_character_line,
+    read_inside,
+)
 from workbook.worksheets import read_worksheet
 from workbook.yamldata import Located, load_yaml
 
 CHAPTERS_DIR = "chapters"
 FRONT_MATTER_KEYS = ("title", "summary", "content_note")
 MAX_SOURCE_BYTES = 5_000_000
+MAX_BOOK_BYTES = 10_000_000  # about 3,500 printed pages: past that, layout takes too long
 
 
 def load_book(project_dir: Path) -> model.Book:
@@ -26,6 +34,7 @@ def load_book(project_dir: Path) -> model.Book:
     parts: list[model.Part] = []
     sources: list[Path] = [config.path]
     md = make_parser()
+    total = 0
     for part_id in config.contents:
         path = _find_part(config, part_id, problems)
         if path is None:
@@ -33,9 +42,13 @@ def load_book(project_dir: Path) -> model.Book:
         sources.append(path)
         try:
             parts.append(_load_part(path, part_id, config, md, problems))
+            total += path.stat().st_size
         except WorkbookError as error:
             problems.extend(error)
     helplines = _helplines(config, parts, problems)
+    if total > MAX_BOOK_BYTES:
+        message = "the chapters and worksheets are more than 10 MB together; make two workbooks"
+        problems.add("workbook.toml", message)
     problems.raise_if_any()
     meta = model.Metadata(
         title=config.title,
@@ -78,7 +91,7 @@ def _helplines(
 def _find_part(config: Config, part_id: str, problems: Problems) -> Path | None:
     folder = config.project_dir / CHAPTERS_DIR
     for suffix in (".md", ".yaml", ".yml"):
-        if (folder / f"{part_id}{suffix}").is_file():
+        if os.path.lexists(folder / f"{part_id}{suffix}"):  # read_source says if it is unusable
             return folder / f"{part_id}{suffix}"
     known = [p.stem for p in folder.glob("*") if p.suffix in (".md", ".yaml", ".yml")]
     hint = did_you_mean(part_id, known)
@@ -87,14 +100,14 @@ def _find_part(config: Config, part_id: str, problems: Problems) -> Path | None:
     return None
 
 
-def read_source(path: Path, file: str) -> str:
-    """Source text: UTF-8 (a BOM is fine), any line ends, no NUL bytes."""
+def read_source(path: Path, file: str, root: Path) -> str:
+    """Source text: UTF-8 (a BOM is fine), any line ends, no NUL bytes; a regular file inside
+    `root`, at most 5 MB (a link to /dev/zero would never end)."""
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise WorkbookError([Problem(file, f"cannot be read: {error.strerror}")]) from None
-    if len(raw) > MAX_SOURCE_BYTES:
-        raise WorkbookError([Problem(file, "is larger than 5 MB; split it into smaller parts")])
+        raw = read_inside(path, (root.resolve(),), MAX_SOURCE_BYTES)
+    except Refused as refusal:
+        advice = "; split it into smaller parts" if "larger" in str(refusal) else ""
+        raise WorkbookError([Problem(file, f"cannot be used: {refusal}{advice}")]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -104,6 +117,9 @@ def read_source(path: Path, file: str) -> str:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise WorkbookError([Problem(file, "contains a NUL byte; is it really a text file?", line)])
+    invisible = invisible_character(text)
+    if invisible:
+        raise WorkbookError([Problem(file, invisible, invisible_character_line(text))])
     if not text.strip():
         raise WorkbookError([Problem(file, "is empty")])
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -111,21 +127,47 @@ def read_source(path: Path, file: str) -> str:
 
 def _load_part(path: Path, part_id: str, config: Config, md: Any, problems: Problems) -> model.Part:
     file = path.relative_to(config.project_dir).as_posix()
-    text = read_source(path, file)
+    text = read_source(path, file, config.project_dir)
     if path.suffix == ".md":
-        return _load_chapter(text, path, part_id, file, md)
+        return _load_chapter(text, path, part_id, file, md, config.project_dir)
     worksheet = read_worksheet(load_yaml(text, file), part_id, path, file, problems)
     if worksheet is None:
         raise WorkbookError([])
     return worksheet
 
 
-def _load_chapter(text: str, path: Path, part_id: str, file: str, md: Any) -> model.Chapter:
+def _load_chapter(
+    text: str, path: Path, part_id: str, file: str, md: Any, project_dir: Path
+) -> model.Chapter:
+    """Front matter and body are both checked, so one run lists the problems of each."""
     front_text, body, body_line = split_front_matter(text, file)
-    front = load_yaml(front_text, file, first_line=2)
-    if not isinstance(front, Located):
-        raise WorkbookError([Problem(file, "the front matter must be 'key: value' lines", 2)])
     problems = Problems()
+    try:
+        values = _front_matter(load_yaml(front_text, file, first_line=2), file, problems)
+    except WorkbookError as error:
+        problems.extend(error)
+        values = dict.fromkeys(FRONT_MATTER_KEYS, "")
+    images = MediaCollector(project_dir, file, problems)
+    try:
+        blocks = render_blocks(md, body, file, body_line, images)
+    except WorkbookError as error:
+        problems.extend(error)
+    problems.raise_if_any()
+    return model.Chapter(
+        id=part_id,
+        title=values["title"],
+        summary=values["summary"],
+        content_note=values["content_note"],
+        blocks=blocks,
+        source=path,
+        media=tuple(images.found.values()),
+    )
+
+
+def _front_matter(front: Any, file: str, problems: Problems) -> dict[str, str]:
+    if not isinstance(front, Located):
+        problems.add(file, "the front matter must be 'key: value' lines", 2)
+        return dict.fromkeys(FRONT_MATTER_KEYS, "")
     for key in front:
         if key not in FRONT_MATTER_KEYS:
             hint = did_you_mean(key, FRONT_MATTER_KEYS)
@@ -139,15 +181,7 @@ def _load_chapter(text: str, path: Path, part_id: str, file: str, md: Any) -> mo
         values[key] = value.strip()
     if not values["title"]:
         problems.add(file, "the front matter needs a 'title: ...' line", 2)
-    problems.raise_if_any()
-    return model.Chapter(
-        id=part_id,
-        title=values["title"],
-        summary=values["summary"],
-        content_note=values["content_note"],
-        blocks=render_blocks(md, body, file, body_line),
-        source=path,
-    )
+    return values
 
 
 def _edition_date(config: Config, sources: list[Path]) -> dt.date:
@@ -155,9 +189,15 @@ def _edition_date(config: Config, sources: list[Path]) -> dt.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None:
         if not epoch.strip().isdigit():
-            message = f"SOURCE_DATE_EPOCH='{epoch}' must be a whole number of seconds since 1970"
+            message = (
+                f"SOURCE_DATE_EPOCH='{epoch[:30]}' must be a whole number of seconds since 1970"
+            )
             raise WorkbookError([Problem("environment", message)])
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        except (OverflowError, OSError, ValueError):
+            message = f"SOURCE_DATE_EPOCH='{epoch[:30]}' is too far in the future to be a date"
+            raise WorkbookError([Problem("environment", message)]) from None
     if config.date is not None:
         return config.date
     newest = max(p.stat().st_mtime for p in sources)

@@ -11,17 +11,20 @@ draws worksheet questions (ruled lines on paper, a form field, a plain prompt on
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
-from workbook.errors import Problem, WorkbookError
+from workbook.errors import Problem, Problems, WorkbookError
 from workbook.model import HelplineTable, Question
 
 DEFAULT_PROMPT_LINES = 4
 MAX_LINES = 20
+MAX_INLINE_DEPTH = 30
+MAX_TABLE_COLUMNS = 12
 _PARAMS = re.compile(r"^reflect(?:\s+lines\s*=\s*(\S+))?\s*$")
 
 
@@ -54,9 +57,20 @@ def split_front_matter(text: str, file: str) -> tuple[str, str, int]:
 CONTAINERS = ("reflect", "helplines")
 
 
-def render_blocks(md: MarkdownIt, body: str, file: str, first_line: int) -> tuple[Any, ...]:
-    """Markdown to a tuple of HTML strings, `Question` prompts and helpline tables, in order."""
+def render_blocks(
+    md: MarkdownIt,
+    body: str,
+    file: str,
+    first_line: int,
+    images: Callable[[str, int], str | None] | None = None,
+) -> tuple[Any, ...]:
+    """Markdown to a tuple of HTML strings, `Question` prompts and helpline tables, in order.
+    `images` checks each image address and gives the one to use (None: refused, and noted).
+    Every problem in the body is collected and raised together."""
     tokens = md.parse(body)
+    problems = Problems()
+    _check_limits(tokens, file, first_line, problems)
+    _resolve_images(tokens, first_line, images)
     blocks: list[str | Question | HelplineTable] = []
     pending: list[Token] = []
     index = 0
@@ -75,11 +89,58 @@ def render_blocks(md: MarkdownIt, body: str, file: str, first_line: int) -> tupl
         if kind == "helplines":
             blocks.append(HelplineTable())
         else:
-            blocks.append(_prompt(md, token.info, tokens[index + 1 : close], file, line))
+            try:
+                blocks.append(_prompt(md, token.info, tokens[index + 1 : close], file, line))
+            except WorkbookError as error:
+                problems.extend(error)
         index = close + 1
     if pending:
         blocks.append(md.renderer.render(pending, md.options, {}))
+    problems.raise_if_any()
     return tuple(blocks)
+
+
+def _check_limits(tokens: list[Token], file: str, first_line: int, problems: Problems) -> None:
+    """Text nested past what a page can show (thousands of '*' or '[') or tables too wide to
+    print would make the layout run out of depth or time: say so instead."""
+    line, columns = first_line, 0
+    for token in tokens:
+        line = first_line + token.map[0] if token.map else line
+        if token.type == "table_open":
+            columns = 0
+        elif token.type == "th_open":
+            columns += 1
+            if columns == MAX_TABLE_COLUMNS + 1:
+                message = f"this table has more than {MAX_TABLE_COLUMNS} columns; split it"
+                problems.add(file, message, line)
+        elif token.children and _depth(token.children) > MAX_INLINE_DEPTH:
+            message = "this paragraph nests emphasis or links too deeply to lay out; simplify it"
+            problems.add(file, message, line)
+
+
+def _resolve_images(
+    tokens: list[Token], first_line: int, images: Callable[[str, int], str | None] | None
+) -> None:
+    for token in tokens:
+        line = first_line + (token.map[0] if token.map else 0)
+        for child in token.children or ():
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            if child.type != "image":
+                continue
+            src = images(str(child.attrGet("src") or ""), line) if images else None
+            if src is None:  # no image without a checked file: keep the words, drop the picture
+                child.type, child.tag, child.nesting, child.attrs = "text", "", 0, {}
+            else:
+                child.attrSet("src", src)
+
+
+def _depth(children: list[Token]) -> int:
+    depth = deepest = 0
+    for child in children:
+        depth += child.nesting
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _matching_close(tokens: list[Token], start: int, kind: str) -> int:

@@ -87,6 +87,15 @@ class HelplineTable:
 
 
 @dataclass(frozen=True)
+class Media:
+    """An image a chapter uses: `name` is its path inside the workbook's folder."""
+
+    name: str
+    path: Path
+    media_type: str
+
+
+@dataclass(frozen=True)
 class Chapter:
     """A guide chapter. `blocks` are body HTML (str), reflection prompts and helpline tables."""
 
@@ -97,6 +106,7 @@ class Chapter:
     blocks: tuple[str | Question | HelplineTable, ...]
     source: Path
     kind: Literal["chapter"] = "chapter"
+    media: tuple[Media, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,6 +182,12 @@ class Book:
     sources: tuple[Path, ...] = field(default=())
     brand: Brand | None = None
     helplines: Helplines | None = None
+
+    @property
+    def media(self) -> tuple[Media, ...]:
+        """Every image the chapters use, once each, in reading order."""
+        found = {m.name: m for p in self.parts if isinstance(p, Chapter) for m in p.media}
+        return tuple(found.values())
 
     @property
     def worksheets(self) -> tuple[Worksheet, ...]:

@@ -6,11 +6,14 @@ the bundled ones file by file; an override can extend the one it replaces as "de
 
 from __future__ import annotations
 
+import os
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from workbook.editions import Edition, Personal
 from workbook.errors import Problem, WorkbookError
@@ -18,6 +21,8 @@ from workbook.fieldfont import field_font_url
 from workbook.model import Book, Part
 from workbook.pages import PageMap, page_keys
 from workbook.resources import bundled_styles, bundled_templates, font_dir
+from workbook.safefiles import Refused, read_inside
+from workbook.safety import css_problems, html_problems
 
 # Stylesheets per format, in cascade order; `.css` files come from styles/, `.css.j2` are
 # templates (they need the edition, e.g. the paper size). Print options add theirs in between.
@@ -27,6 +32,7 @@ STYLESHEETS = {
     "handout": ("fonts.css.j2", "base.css", "print.css", "handout.css.j2"),
     "epub": ("fonts.css.j2", "base.css", "epub.css"),
 }
+MAX_TEMPLATE_BYTES = 2_000_000
 FONT_FILES = (
     "AtkinsonHyperlegible-Regular.ttf",
     "AtkinsonHyperlegible-Bold.ttf",
@@ -63,16 +69,48 @@ class Rendered:
     page_source: str = ""  # EPUB: the print edition its page numbers come from
 
 
+class _ProjectLoader(jinja2.FileSystemLoader):
+    """The project's own templates: only regular files inside its folder, of bounded size
+    (a template that is a link to a file elsewhere would copy that file into the book)."""
+
+    def __init__(self, folder: Path, project_dir: Path) -> None:
+        super().__init__(folder)
+        self.folder = folder
+        self.roots = (project_dir.resolve(),)
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)
+        try:
+            text = read_inside(path, self.roots, MAX_TEMPLATE_BYTES).decode("utf-8-sig")
+        except (Refused, UnicodeDecodeError) as refusal:
+            reason = refusal if isinstance(refusal, Refused) else "it is not UTF-8 text"
+            message = f"cannot be used: {reason}"
+            raise WorkbookError([Problem(f"templates/{template}", message)]) from None
+        mtime = path.stat().st_mtime
+        return text, str(path), lambda: path.stat().st_mtime == mtime
+
+
+class _Environment(SandboxedEnvironment):
+    """Sandboxed: a template handed around with a workbook cannot reach Python's insides.
+    It knows its project, to name template files as the reader knows them."""
+
+    project_dir: Path | None = None
+
+
 def environment(project_dir: Path) -> jinja2.Environment:
     defaults = jinja2.FileSystemLoader(bundled_templates())
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.PrefixLoader({"default": defaults}, delimiter=":"),  # "default:cover.html"
-            jinja2.FileSystemLoader(project_dir / "templates"),
+            jinja2.PrefixLoader({"default": defaults}, delimiter=":"),
+            _ProjectLoader(project_dir / "templates", project_dir),
             defaults,
         ]
     )
-    env = jinja2.Environment(
+    env = _Environment(
         loader=loader,
         # Everything a user writes is text in HTML; CSS templates are not HTML.
         autoescape=jinja2.select_autoescape(("html", "xhtml"), default_for_string=True),
@@ -81,6 +119,7 @@ def environment(project_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["page_keys"] = page_keys
+    env.project_dir = project_dir
     return env
 
 
@@ -105,6 +144,7 @@ def render(
         template = _bind(env, context)
         title_page = personal is not None or book.brand is not None
         docs, images = epub_documents(book, pages, template, title_page, book.brand is not None)
+        _check_safe(book.project_dir, docs)
         source = pages.source if pages else ""
         return Rendered(
             edition, docs, css, fonts, images=images + _images(book), page_source=source
@@ -116,7 +156,20 @@ def render(
         docs = (Document("book.html", book.meta.title, html, kind="book"),)
     if edition.is_booklet:  # a spare page to pad the booklet to a multiple of four pages
         docs += (Document("notes.html", "Notes", _template(env, "notes.html", context)),)
+    _check_safe(book.project_dir, docs)
     return Rendered(edition=edition, documents=docs, css=css, fonts=fonts)
+
+
+def _check_safe(project_dir: Path, docs: tuple[Document, ...]) -> None:
+    """No script, frame, event handler, attachment or web fetch reaches an output."""
+    own = project_dir / "templates"
+    templates = sorted(p for p in own.rglob("*") if p.is_file() and not p.is_symlink())
+    problems: list[Problem] = []
+    for doc in docs:
+        where = f"templates (making '{doc.part.id if doc.part else doc.name}')"
+        problems.extend(html_problems(doc.html, where, templates, project_dir))
+    if problems:
+        raise WorkbookError(dict.fromkeys(problems))
 
 
 def render_personal(
@@ -198,24 +251,64 @@ def _template(
     try:
         return env.get_template(name).render(**context, **extra)
     except jinja2.TemplateSyntaxError as error:
-        where = error.filename or error.name or name
-        raise WorkbookError(
-            [Problem(where, f"template error: {error.message}", error.lineno)]
-        ) from None
-    except jinja2.UndefinedError as error:
-        raise WorkbookError(
-            [Problem(f"templates/{name}", f"template error: {error.message}")]
-        ) from None
+        where = _template_file(env, error.filename or error.name or name)
+        message = f"template error: {error.message}"
+        raise WorkbookError([Problem(where, message, error.lineno)]) from None
     except jinja2.TemplateNotFound as error:
-        raise WorkbookError([Problem(f"templates/{error.name}", "template not found")]) from None
+        message = f"the template '{error.name}' was not found"
+        raise _located(env, name, error, message) from None
+    except jinja2.UndefinedError as error:
+        raise _located(env, name, error, f"template error: {error.message}") from None
+    except jinja2.TemplateError as error:  # e.g. the sandbox refusing unsafe attribute access
+        raise _located(env, name, error, f"template error: {error}") from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as error:
+        message = f"template error: {type(error).__name__}: {error}"
+        raise _located(env, name, error, message) from None
+
+
+def _located(env: jinja2.Environment, name: str, error: BaseException, message: str) -> Exception:
+    """The template file and line where rendering failed, from the traceback: Jinja maps
+    the frames of compiled templates back to their source files and lines."""
+    where, line = f"templates/{name}", None
+    for frame, lineno in traceback.walk_tb(error.__traceback__):
+        filename = frame.f_code.co_filename
+        if filename.endswith((".html", ".j2", ".xhtml", ".css")):
+            where, line = _template_file(env, filename), lineno
+    return WorkbookError([Problem(where, message[:500], line)])
+
+
+def _template_file(env: jinja2.Environment, filename: str) -> str:
+    """A template's path as the reader knows it: templates/NAME, marked when bundled."""
+    path = Path(filename)
+    project = getattr(env, "project_dir", None)
+    if isinstance(project, Path) and path.is_relative_to(project):
+        return path.relative_to(project).as_posix()
+    if path.is_relative_to(bundled_templates()):
+        return f"templates/{path.relative_to(bundled_templates()).as_posix()} (bundled)"
+    return filename
 
 
 def _stylesheet(
     env: jinja2.Environment, project_dir: Path, name: str, context: dict[str, object]
 ) -> str:
     if name.endswith(".j2"):
-        return _template(env, name, context)
-    for folder in (project_dir / "styles", bundled_styles()):
-        if (folder / name).is_file():
-            return (folder / name).read_text(encoding="utf-8")
+        css = _template(env, name, context)
+        problems = css_problems(css, f"templates/{name}")
+        if problems:
+            raise WorkbookError(problems)
+        return css
+    own = project_dir / "styles" / name
+    if os.path.lexists(own):
+        try:
+            raw = read_inside(own, (project_dir.resolve(),), MAX_TEMPLATE_BYTES)
+            css = raw.decode("utf-8-sig")
+            problems = css_problems(css, f"styles/{name}")
+            if problems:
+                raise WorkbookError(problems)
+            return css
+        except (Refused, UnicodeDecodeError) as refusal:
+            reason = refusal if isinstance(refusal, Refused) else "it is not UTF-8 text"
+            raise WorkbookError([Problem(f"styles/{name}", f"cannot be used: {reason}")]) from None
+    if (bundled_styles() / name).is_file():
+        return (bundled_styles() / name).read_text(encoding="utf-8")
     raise WorkbookError([Problem(f"styles/{name}", "stylesheet not found")])

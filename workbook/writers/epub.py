@@ -16,8 +16,10 @@ from typing import Any
 
 from ebooklib import epub
 
+from workbook.media import MAX_IMAGE_BYTES
 from workbook.model import Metadata
 from workbook.render import Document, Rendered
+from workbook.safefiles import read_limited
 
 NAMESPACE = uuid.UUID("8a1c2f1e-3f51-4f43-9b9e-6b1e8f1a2d10")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -71,7 +73,12 @@ def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Pat
         )
     for index, (name, source) in enumerate(rendered.images, start=1):
         book.add_item(
-            epub.EpubImage(uid=f"image-{index}", file_name=name, content=source.read_bytes())
+            # Checked by the loader (media.py): a regular image file inside the workbook.
+            epub.EpubImage(
+                uid=f"image-{index}",
+                file_name=name,
+                content=read_limited(source, MAX_IMAGE_BYTES),
+            )
         )
     spine = [_add_document(book, document) for document in rendered.documents]
     parts = [d for d in rendered.documents if d.kind == "part"]
@@ -144,7 +151,7 @@ class _Writer(epub.EpubWriter):
 
 def _fixed_times(data: bytes, when: dt.datetime) -> bytes:
     """Rewrite the zip with one fixed time per entry: same sources, same bytes."""
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    stamp = (min(max(when.year, 1980), 2107), when.month, when.day, 0, 0, 0)  # what zip holds
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:

