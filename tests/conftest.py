@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import textwrap
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,16 @@ def default_pdf(default_build) -> Path:
 @pytest.fixture(scope="session")
 def default_fillable(default_build) -> Path:
     return default_build / "alliance-workbook-fillable-letter.pdf"
+
+
+@pytest.fixture(scope="session")
+def epub_zip(default_epub) -> zipfile.ZipFile:
+    return zipfile.ZipFile(default_epub)
+
+
+@pytest.fixture(scope="session")
+def opf(epub_zip) -> str:
+    return epub_zip.read("EPUB/content.opf").decode()
 
 
 @pytest.fixture(scope="session")

@@ -12,16 +12,6 @@ from tests.conftest import ROOT, epubcheck_counts, run
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="session")
-def epub_zip(default_epub) -> zipfile.ZipFile:
-    return zipfile.ZipFile(default_epub)
-
-
-@pytest.fixture(scope="session")
-def opf(epub_zip) -> str:
-    return epub_zip.read("EPUB/content.opf").decode()
-
-
 def test_one_xhtml_file_per_part_plus_nav_ncx_and_cover(epub_zip, default_config):
     names = set(epub_zip.namelist())
     for part in default_config["contents"]:

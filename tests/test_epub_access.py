@@ -72,16 +72,6 @@ def sample_epub(tmp_path_factory) -> Path:
     return sample.root / "output" / "sample.epub"
 
 
-@pytest.fixture(scope="session")
-def epub_zip(default_epub) -> zipfile.ZipFile:
-    return zipfile.ZipFile(default_epub)
-
-
-@pytest.fixture(scope="session")
-def opf(epub_zip) -> str:
-    return epub_zip.read("EPUB/content.opf").decode()
-
-
 def test_ace_finds_no_violations_in_the_default_epub(default_epub, tmp_path):
     assert ace_violations(default_epub, tmp_path / "ace") == []
 

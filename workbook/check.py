@@ -17,11 +17,7 @@ from workbook.render import environment, render
 
 
 class CheckFailed(WorkbookError):
-    def format_message(self) -> str:
-        count = len(self.problems)
-        head = "1 problem" if count == 1 else f"{count} problems"
-        body = "\n".join(f"  {p}" for p in self.problems)
-        return f"the check found {head} to fix:\n{body}"
+    headline = "the check found {count} to fix:"
 
 
 @dataclass

@@ -37,11 +37,13 @@ class WorkbookError(click.ClickException):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    headline = "the workbook could not be built ({count} to fix):"
+
     def format_message(self) -> str:
         count = len(self.problems)
-        head = "1 problem" if count == 1 else f"{count} problems"
+        head = self.headline.format(count="1 problem" if count == 1 else f"{count} problems")
         body = "\n".join(f"  {p}" for p in self.problems)
-        return f"the workbook could not be built ({head} to fix):\n{body}"
+        return f"{head}\n{body}"
 
     @classmethod
     def one(cls, file: str | Path, message: str, line: int | None = None) -> WorkbookError:

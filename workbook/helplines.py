@@ -11,7 +11,7 @@ from workbook.brand import REGIONS
 from workbook.errors import Problems, did_you_mean
 from workbook.model import Helpline, Helplines, Region
 from workbook.resources import bundled_root
-from workbook.yamldata import Located, LocatedList, load_yaml
+from workbook.yamldata import Located, LocatedList, load_yaml, text_values, unknown_keys
 
 HELPLINES_FILE = "helplines.yaml"
 REGION_KEYS = ("name", "emergency")
@@ -97,17 +97,9 @@ def _texts(entry: Any, keys: tuple[str, ...], line: int, problems: Problems) -> 
         problems.add(HELPLINES_FILE, "each entry must be 'key: value' lines", line)
         return dict.fromkeys(keys, "")
     known = REGION_KEYS if "emergency" in keys else SERVICE_KEYS
-    for key in entry:
-        if key not in known:
-            hint = did_you_mean(key, known)
-            problems.add(HELPLINES_FILE, f"unknown key '{key}'{hint}", entry.line_of(key))
-    values = {}
-    for key in keys:
-        value = entry.get(key, "")
-        if not isinstance(value, str):
-            problems.add(HELPLINES_FILE, f"'{key}' must be text", entry.line_of(key))
-            value = ""
-        if not value.strip() and key != "note":
+    unknown_keys(entry, known, HELPLINES_FILE, problems)
+    values = text_values(entry, keys, HELPLINES_FILE, problems)
+    for key, value in values.items():
+        if not value and key != "note" and isinstance(entry.get(key, ""), str):
             problems.add(HELPLINES_FILE, f"'{key}' is missing", entry.line)
-        values[key] = value.strip()
     return values

@@ -20,7 +20,7 @@ from workbook.safefiles import (
     read_inside,
 )
 from workbook.worksheets import read_worksheet
-from workbook.yamldata import Located, load_yaml
+from workbook.yamldata import Located, load_yaml, text_values, unknown_keys
 
 CHAPTERS_DIR = "chapters"
 FRONT_MATTER_KEYS = ("title", "summary", "content_note")
@@ -168,17 +168,8 @@ def _front_matter(front: Any, file: str, problems: Problems) -> dict[str, str]:
     if not isinstance(front, Located):
         problems.add(file, "the front matter must be 'key: value' lines", 2)
         return dict.fromkeys(FRONT_MATTER_KEYS, "")
-    for key in front:
-        if key not in FRONT_MATTER_KEYS:
-            hint = did_you_mean(key, FRONT_MATTER_KEYS)
-            problems.add(file, f"unknown front matter key '{key}'{hint}", front.line_of(key))
-    values = {}
-    for key in FRONT_MATTER_KEYS:
-        value = front.get(key, "")
-        if not isinstance(value, str):
-            problems.add(file, f"'{key}' must be text", front.line_of(key))
-            value = ""
-        values[key] = value.strip()
+    unknown_keys(front, FRONT_MATTER_KEYS, file, problems, label="front matter key")
+    values = text_values(front, FRONT_MATTER_KEYS, file, problems)
     if not values["title"]:
         problems.add(file, "the front matter needs a 'title: ...' line", 2)
     return values

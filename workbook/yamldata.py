@@ -7,11 +7,12 @@ aliases are refused (they are never needed in a worksheet and can blow up in siz
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import yaml
 
-from workbook.errors import Problem, WorkbookError
+from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
 from workbook.safefiles import invisible_character
 
 MAX_DEPTH = 40
@@ -140,3 +141,28 @@ class _Converter:
                 result[key] = self.convert(value_node, depth + 1)
                 result.key_lines[key] = key_line
         return result
+
+
+def unknown_keys(
+    data: Located, allowed: Iterable[str], file: str, problems: Problems, label: str = "key"
+) -> None:
+    """Notes every key that is not `allowed`, with the near one it may have meant."""
+    allowed = tuple(allowed)
+    for key in data:
+        if key not in allowed:
+            hint = did_you_mean(key, allowed)
+            problems.add(file, f"unknown {label} '{key}'{hint}", data.line_of(key))
+
+
+def text_values(
+    data: Located, keys: Iterable[str], file: str, problems: Problems
+) -> dict[str, str]:
+    """The text of each of `keys` ("" when absent), noting values that are not text."""
+    values = {}
+    for key in keys:
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            problems.add(file, f"'{key}' must be text", data.line_of(key))
+            value = ""
+        values[key] = value.strip()
+    return values
