@@ -14,7 +14,7 @@ def test_version():
     assert __version__ in result.output
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["list"], ["new"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["list"], ["new"], ["handout"], ["check"]])
 def test_every_command_has_help_with_examples(command):
     result = run(*command, "--help")
     assert result.exit_code == 0
