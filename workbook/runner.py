@@ -102,8 +102,25 @@ def _run_group(
     layouts: Layouts,
     writers: dict[str, Writer],
 ) -> GroupResult:
-    details = {}
-    for index in group:
-        edition = editions[index]
-        details[index] = writers[edition.format](edition, layouts, temps[index])
-    return details, set(layouts.read)
+    """The editions that share a layout. Once it is made, writing the print PDF and packaging
+    the EPUB go on side by side, each in its own process."""
+    write = partial(_write_one, editions=editions, temps=temps, layouts=layouts, writers=writers)
+    if len(group) > 1 and parallel.can_fork():
+        layouts.get(editions[group[0]])  # the print layout, which the EPUB's page list reads
+        outcomes = parallel.run_all([partial(write, index) for index in group])
+    else:
+        outcomes = [write(index) for index in group]
+    details = {index: detail for index, detail, _ in outcomes}
+    return details, set().union(*(read for _, _, read in outcomes))
+
+
+def _write_one(
+    index: int,
+    editions: tuple[Edition, ...],
+    temps: dict[int, Path],
+    layouts: Layouts,
+    writers: dict[str, Writer],
+) -> tuple[int, str, set[Path]]:
+    edition = editions[index]
+    detail = writers[edition.format](edition, layouts, temps[index])
+    return index, detail, set(layouts.read)
