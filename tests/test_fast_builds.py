@@ -221,13 +221,13 @@ class FakeClock:
 def test_progress_waits_a_second_then_shows_each_edition_and_step():
     stream, clock = io.StringIO(), FakeClock()
     reporter = progress.Reporter(stream, clock=clock, width=200)
-    reporter.update("print PDF", "laying out pages")
+    reporter.update("print PDF", "laying out")
     assert stream.getvalue() == ""  # a quick build shows nothing
     clock.now += 1.5
-    reporter.update("fillable PDF", "laying out pages")
-    reporter.update("print PDF", "writing the file")
+    reporter.update("fillable PDF", "laying out")
+    reporter.update("print PDF", "writing")
     last = stream.getvalue().split(progress.CLEAR)[-1]
-    assert last == ("Building (2 s) print PDF: writing the file · fillable PDF: laying out pages")
+    assert last == "Building (2 s) print PDF: writing · fillable PDF: laying out"
     reporter.finish()
     assert stream.getvalue().endswith(progress.CLEAR)
 
@@ -236,7 +236,7 @@ def test_progress_line_fits_the_terminal():
     stream, clock = io.StringIO(), FakeClock()
     reporter = progress.Reporter(stream, clock=clock, width=30)
     clock.now += 2
-    reporter.update("print PDF", "laying out pages")
+    reporter.update("print PDF", "laying out")
     assert len(stream.getvalue().split(progress.CLEAR)[-1]) < 30
 
 
@@ -260,3 +260,25 @@ def test_progress_only_on_a_terminal_and_not_when_quiet(enabled, stream, shows):
         progress.step("EPUB", "packaging")
     assert ("EPUB: packaging" in stream.getvalue()) is shows
     progress.step("EPUB", "packaging")  # after the build: goes nowhere
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="no process groups here")
+def test_ctrl_c_stops_every_worker_and_leaves_no_temporary_file(sample):
+    import signal
+    import time
+
+    out = sample.root / "output"
+    env = {**os.environ, parallel.JOBS_VARIABLE: "2"}
+    command = [sys.executable, "-m", "workbook", "build", "-p", str(sample.root), "--no-cache"]
+    child = subprocess.Popen(command, env=env, start_new_session=True, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert list(out.glob(".*.tmp")), "the build never began writing"
+    os.killpg(child.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
+    assert child.wait(timeout=60) != 0
+    time.sleep(0.5)
+    assert not list(out.iterdir())
+    with pytest.raises(ProcessLookupError):
+        os.killpg(child.pid, 0)  # every process of the build has ended

@@ -150,8 +150,10 @@ def _write_pdf(edition: Edition, layouts: Layouts, temp: Path) -> str:
     from workbook.writers.pdf import write_pdf
 
     rendered, layout = layouts.get(edition)
-    progress.step(progress_label(edition), "writing the file")
-    return describe_pdf(edition, write_pdf(rendered, layout, temp))
+    progress.step(progress_label(edition), "writing")
+    detail = describe_pdf(edition, write_pdf(rendered, layout, temp))
+    progress.step(progress_label(edition), "done")
+    return detail
 
 
 def describe_pdf(edition: Edition, pdf: PdfResult) -> str:
@@ -171,6 +173,7 @@ def _write_epub(edition: Edition, layouts: Layouts, temp: Path) -> str:
     progress.step("EPUB", "packaging")
     rendered = render(book, edition, layouts.env, pages=pages)
     result = write_epub(rendered, book.meta, draw_cover(book.meta), temp)
+    progress.step("EPUB", "done")
     return f"EPUB, {result.files} parts"
 
 

@@ -35,7 +35,7 @@ class Layouts:
         if key not in self._done:
             from workbook.writers.pdf import lay_out
 
-            progress.step(progress_label(edition), "laying out pages")
+            progress.step(progress_label(edition), "laying out")
             rendered = render(self.book, edition, self.env, personal=personal)
             layout = lay_out(rendered, self.book.project_dir / "chapters", self.fetcher())
             self._done[key] = (rendered, layout)

@@ -134,8 +134,9 @@ class _Pool:
 def _child_main(task: Callable[[], Any], write_fd: int) -> None:
     code = 0
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent cleans up
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        # Ctrl-C reaches every process: the parent stops its children, and they theirs.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _stop)
         progress.as_child()
         try:
             outcome: tuple[str, Any] = ("ok", task())
@@ -151,6 +152,10 @@ def _child_main(task: Callable[[], Any], write_fd: int) -> None:
         code = 1
     finally:
         os._exit(code)  # never return into the parent's code (pytest, click, staging)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds through run_all, which stops this one's children
 
 
 def _ended(status: int) -> str:
