@@ -47,8 +47,9 @@ def run_editions(
     if todo:
         built, read = _build(book, output_dir, editions, names, todo, writers)
         details.update(built)
-        for index in built if cache is not None else ():
-            cache.store(editions[index], names[index], built[index], read)  # type: ignore[union-attr]
+        if cache is not None:
+            for index, detail in built.items():
+                cache.store(editions[index], names[index], detail, read)
     return [(output_dir / name, details[index]) for index, name in enumerate(names)]
 
 
