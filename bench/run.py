@@ -320,6 +320,30 @@ def machine(pandoc: str) -> list[str]:
     ]
 
 
+def _burn(seconds: float) -> None:
+    started = time.process_time()
+    while time.process_time() - started < seconds:
+        pass
+
+
+def free_cores() -> float:
+    """How many cores this run could really use just now: two processes each burn 0.5 s of
+    CPU; on two idle cores that takes 0.5 s, with one core held by other work 1 s."""
+    if not hasattr(os, "fork"):
+        return float("nan")
+    started = time.perf_counter()
+    pids = []
+    for _ in range(2):
+        pid = os.fork()
+        if pid == 0:
+            _burn(0.5)
+            os._exit(0)
+        pids.append(pid)
+    for pid in pids:
+        os.waitpid(pid, 0)
+    return 1.0 / (time.perf_counter() - started)
+
+
 def load() -> str:
     return " / ".join(f"{v:.2f}" for v in os.getloadavg())
 
@@ -373,7 +397,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="workbook-bench-") as folder:
         bench = Bench(max(args.runs, 1), Path(folder))
-        load_before = load()
+        load_before, cores_before = load(), free_cores()
         started = time.perf_counter()
         rows, scale = measure_all(bench)
         minutes = (time.perf_counter() - started) / 60
@@ -386,8 +410,10 @@ def main() -> None:
             "ratios are workbook's time over the baseline's, measured in the same run.",
             "",
             *machine(bench.pandoc),
-            f"- Load average (1/5/15 min) before: {load_before}; after: {load()}. "
-            "Other work on the machine slows both sides of a ratio, but not always equally.",
+            f"- Load average (1/5/15 min) before: {load_before}; after: {load()}. Cores free for "
+            f"this run (two processes burning CPU): {cores_before:.1f} before, {free_cores():.1f} "
+            "after. Other work on the machine slows both sides of a ratio, but not always "
+            "equally, and leaves parallel processes little to gain.",
         ]
         text = report(rows, scale, head, profile)
     args.out.write_text(text + "\n", encoding="utf-8")
