@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: build test lint system-deps test-deps clean
+.PHONY: build test lint bench system-deps test-deps clean
 
 build: $(VENV)/.installed
 	$(BIN)/workbook build
@@ -18,6 +18,11 @@ test: $(VENV)/.installed test-deps
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Speed against pandoc, rebuilds, batches, start-up and scale; writes bench/results.md.
+bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py
 
 system-deps:
 	bash scripts/install-system-deps.sh

@@ -25,6 +25,15 @@ def run(*args: str, cwd: Path | None = None):
         return runner.invoke(main, list(args), catch_exceptions=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def build_cache_folder(tmp_path_factory):
+    """The build cache goes to a folder of the test session's, not the user's own."""
+    folder = tmp_path_factory.mktemp("build-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WORKBOOK_CACHE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def default_config() -> dict:
     return tomllib.loads((ROOT / "workbook.toml").read_text(encoding="utf-8"))

@@ -156,6 +156,8 @@ def test_a_failure_mid_build_keeps_earlier_outputs_and_leaves_no_temp_files(
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     sample.write("chapters/intro.md", "---\ntitle: Changed\n---\n\nNew words.\n")
     break_the_epub_writer(monkeypatch, exception)
+    # In one process, so the injected error is raised as itself (a worker would report it).
+    monkeypatch.setenv("WORKBOOK_JOBS", "1")
     editions = [Edition("print"), Edition("epub")]
     with pytest.raises(type(exception)):
         # The print PDF is complete, the EPUB is not: neither replaces the earlier file.

@@ -9,20 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbook import limits
+from workbook import limits, progress
 from workbook.brand import read_brand_file
 from workbook.copies import Client, check_clients, write_copies
 from workbook.discreet import discreet_book
 from workbook.editions import Edition
 from workbook.errors import did_you_mean
 from workbook.helplines import region_from_language
-from workbook.layouts import Layouts
+from workbook.layouts import Layouts, progress_label
 from workbook.limits import time_limit
 from workbook.loader import load_book
 from workbook.model import Book
 from workbook.packets import check_ids, select_parts
-from workbook.render import environment, render
-from workbook.writers.staging import staging
+from workbook.render import render
 
 if TYPE_CHECKING:
     from workbook.writers.pdf import PdfResult
@@ -70,16 +69,18 @@ def build(
     output_dir: Path,
     editions: Iterable[Edition],
     choices: Choices = Choices(),  # frozen, so one shared default is safe
+    use_cache: bool = True,
 ) -> BuildReport:
     started = time.perf_counter()
     with time_limit(limits.BUILD_SECONDS, "the build"):
         book = load_book(project_dir)  # every content problem is found before anything is written
-        written = _write_chosen(_apply_choices(book, choices), output_dir, editions, choices)
+        book = _apply_choices(book, choices)
+        written = _write_chosen(book, output_dir, editions, choices, use_cache)
     return BuildReport(written=written, seconds=time.perf_counter() - started)
 
 
 def _write_chosen(
-    book: Book, output_dir: Path, editions: Iterable[Edition], choices: Choices
+    book: Book, output_dir: Path, editions: Iterable[Edition], choices: Choices, use_cache: bool
 ) -> tuple[Written, ...]:
     """The editions as chosen: discreet and region applied, then client copies or one set."""
     region = choices.region or _default_region(book)
@@ -87,7 +88,8 @@ def _write_chosen(
         dataclasses.replace(e, discreet=choices.discreet, region=region) for e in editions
     )
     if not choices.clients:
-        return write_editions(select_parts(book, choices.only, choices.skip), output_dir, chosen)
+        packet = select_parts(book, choices.only, choices.skip)
+        return write_editions(packet, output_dir, chosen, use_cache)
     check_clients(book, choices.clients, choices.clients_file)
     copies = write_copies(
         book, output_dir, chosen, choices.clients, (choices.only, choices.skip), choices.name_files
@@ -111,10 +113,12 @@ def _default_region(book: Book) -> str | None:
     return region_from_language(book.meta.language)
 
 
-def build_handout(book: Book, output_dir: Path, edition: Edition) -> BuildReport:
+def build_handout(
+    book: Book, output_dir: Path, edition: Edition, use_cache: bool = True
+) -> BuildReport:
     """A packet of just the worksheets named in `edition.parts` (checked with `unknown_ids`)."""
     started = time.perf_counter()
-    written = write_editions(book, output_dir, (edition,))
+    written = write_editions(book, output_dir, (edition,), use_cache)
     return BuildReport(written=written, seconds=time.perf_counter() - started)
 
 
@@ -136,24 +140,23 @@ def unknown_ids(book: Book, ids: tuple[str, ...]) -> list[str]:
 
 
 def write_editions(
-    book: Book, output_dir: Path, editions: tuple[Edition, ...]
+    book: Book, output_dir: Path, editions: tuple[Edition, ...], use_cache: bool = True
 ) -> tuple[Written, ...]:
-    layouts = Layouts(book, environment(book.project_dir))
-    results: list[Written] = []
-    with staging(output_dir) as stage:
-        for edition in editions:
-            name = edition.filename(book.meta.slug)
-            detail = WRITERS[edition.format](edition, layouts, stage.temp_for(name))
-            results.append(Written(output_dir / name, detail))
-        stage.commit()
-    return tuple(results)
+    """Skips editions still fresh from the last build; the rest in parallel (runner.py)."""
+    from workbook.runner import run_editions
+
+    done = run_editions(book, output_dir, editions, WRITERS, use_cache)
+    return tuple(Written(path, detail) for path, detail in done)
 
 
 def _write_pdf(edition: Edition, layouts: Layouts, temp: Path) -> str:
     from workbook.writers.pdf import write_pdf
 
     rendered, layout = layouts.get(edition)
-    return describe_pdf(edition, write_pdf(rendered, layout, temp))
+    progress.step(progress_label(edition), "writing")
+    detail = describe_pdf(edition, write_pdf(rendered, layout, temp))
+    progress.step(progress_label(edition), "done")
+    return detail
 
 
 def describe_pdf(edition: Edition, pdf: PdfResult) -> str:
@@ -169,8 +172,11 @@ def _write_epub(edition: Edition, layouts: Layouts, temp: Path) -> str:
     from workbook.writers.epub import write_epub
 
     book = layouts.book
-    rendered = render(book, edition, layouts.env, pages=layouts.page_map(edition))
+    pages = layouts.page_map(edition)
+    progress.step("EPUB", "packaging")
+    rendered = render(book, edition, layouts.env, pages=pages)
     result = write_epub(rendered, book.meta, draw_cover(book.meta), temp)
+    progress.step("EPUB", "done")
     return f"EPUB, {result.files} parts"
 
 

@@ -41,6 +41,11 @@ LARGE_PRINT = click.option(
 )
 LOW_INK = click.option("--low-ink", is_flag=True, help="No filled areas, black and grey only.")
 QUIET = click.option("-q", "--quiet", is_flag=True, help="Print nothing when all goes well.")
+NO_CACHE = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Build every file again, even those whose sources have not changed since last time.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -120,6 +125,7 @@ def main() -> None:
     "workbook's language (en-GB: uk), else every region's.",
 )
 @QUIET
+@NO_CACHE
 def build(
     project: Path | None,
     output: Path | None,
@@ -129,6 +135,7 @@ def build(
     large_print: bool,
     low_ink: bool,
     quiet: bool,
+    no_cache: bool,
     **therapist: object,
 ) -> None:
     """Build the workbook's PDFs and EPUB into output/.
@@ -145,6 +152,7 @@ def build(
       workbook build --clients clients.csv --brand practice.toml
       workbook build --discreet --only welcome,signs-checklist
     """
+    from workbook import progress
     from workbook.build import build as run_build
     from workbook.packets import UnknownParts
 
@@ -157,7 +165,8 @@ def build(
     if booklet and choices.clients:
         raise click.UsageError("client copies are not made as booklets; leave out --booklet")
     try:
-        report = run_build(project_dir, output_dir, editions, choices)
+        with progress.showing(not quiet):
+            report = run_build(project_dir, output_dir, editions, choices, not no_cache)
     except UnknownParts as error:
         raise click.BadParameter(str(error), param_hint="'--only' / '--skip'") from None
     if not quiet:
@@ -180,6 +189,7 @@ def build(
 @OUTPUT
 @PROJECT
 @QUIET
+@NO_CACHE
 def handout(
     ids: tuple[str, ...],
     copies: int,
@@ -190,6 +200,7 @@ def handout(
     output: Path | None,
     project: Path | None,
     quiet: bool,
+    no_cache: bool,
 ) -> None:
     """Make a PDF of just some worksheets, to print and hand out.
 
@@ -202,6 +213,7 @@ def handout(
       workbook handout rupture-repair-log --copies 10
       workbook handout signs-checklist therapist-fit-questions --paper a4 --fillable
     """
+    from workbook import progress
     from workbook.build import build_handout, unknown_ids
     from workbook.loader import load_book
 
@@ -212,7 +224,8 @@ def handout(
     edition = Edition(
         "handout", paper, large_print, low_ink, fillable=fillable, parts=ids, copies=copies
     )
-    report = build_handout(book, output_dir, edition)
+    with progress.showing(not quiet):
+        report = build_handout(book, output_dir, edition, not no_cache)
     if not quiet:
         click.echo(report.summary(Path.cwd()))
 

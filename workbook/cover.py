@@ -47,7 +47,7 @@ def _draw(meta: Metadata) -> bytes:
     if meta.author:
         draw.text((x, SIZE[1] - 300), meta.author, font=regular, fill=INK)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")  # optimize=True: twice the time for 4% smaller
     return out.getvalue()
 
 

@@ -24,7 +24,8 @@ def field_font_url() -> str:
 
     from workbook.resources import font_dir
 
-    font = TTFont(font_dir() / "AtkinsonHyperlegible-Regular.ttf")
+    # The source font's own dates, not today's: the same sources give the same PDF bytes.
+    font = TTFont(font_dir() / "AtkinsonHyperlegible-Regular.ttf", recalcTimestamp=False)
     options = subset.Options()
     options.name_IDs = []  # names are set below
     options.layout_features = []

@@ -1,0 +1,164 @@
+"""Tasks in parallel processes, one per core: each runs in a forked child that starts with
+everything already loaded (the Book, the templates, WeasyPrint), so nothing is sent to it; only
+its small result comes back, pickled, through a pipe.
+
+A WorkbookError in a child is raised again here with the same problems; anything else that
+goes wrong in a child is raised as a WorkerFailed carrying the child's traceback. If this
+process stops (an error, Ctrl-C), the children still running are stopped and reaped first.
+Without fork, with one core or one task, the tasks run here, one after another.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import selectors
+import signal
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from workbook import progress
+from workbook.errors import WorkbookError
+
+T = TypeVar("T")
+JOBS_VARIABLE = "WORKBOOK_JOBS"
+
+
+class WorkerFailed(RuntimeError):
+    """A bug, not bad content: a child process failed with something other than a
+    WorkbookError."""
+
+
+def jobs() -> int:
+    """How many processes at once: WORKBOOK_JOBS if set, else the cores this process may use."""
+    chosen = os.environ.get(JOBS_VARIABLE, "").strip()
+    if chosen.isdigit() and int(chosen) >= 1:
+        return int(chosen)
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and jobs() > 1
+
+
+def run_all(tasks: Sequence[Callable[[], T]]) -> list[T]:
+    """Every task's result, in the order of `tasks`."""
+    if len(tasks) <= 1 or not can_fork():
+        return [task() for task in tasks]
+    return _Pool(jobs()).run(tasks)
+
+
+@dataclass
+class _Child:
+    index: int
+    fd: int
+    data: bytearray = field(default_factory=bytearray)
+
+
+class _Pool:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.running: dict[int, _Child] = {}  # pid -> child
+        self.selector = selectors.DefaultSelector()
+
+    def run(self, tasks: Sequence[Callable[[], T]]) -> list[T]:
+        results: dict[int, T] = {}
+        waiting = list(enumerate(tasks))
+        events = progress.open_channel()
+        if events is not None:
+            self.selector.register(events, selectors.EVENT_READ, None)
+        try:
+            while waiting or self.running:
+                while waiting and len(self.running) < self.limit:
+                    self._start(*waiting.pop(0))
+                self._collect(results, events)
+        finally:
+            self._stop_all()
+            progress.close_channel()
+            self.selector.close()
+        return [results[index] for index in range(len(tasks))]
+
+    def _start(self, index: int, task: Callable[[], Any]) -> None:
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: run, send the outcome, and leave without any clean-up
+            os.close(read_fd)
+            _child_main(task, write_fd)
+        os.close(write_fd)
+        self.running[pid] = _Child(index, read_fd)
+        self.selector.register(read_fd, selectors.EVENT_READ, pid)
+
+    def _collect(self, results: dict[int, Any], events: int | None) -> None:
+        """Read what is ready; a child whose pipe closed has finished: reap it."""
+        for key, _ in self.selector.select(timeout=progress.TICK):
+            if key.data is None and events is not None:
+                progress.relay(events)
+                continue
+            child = self.running[key.data]
+            chunk = os.read(child.fd, 65536)
+            if chunk:
+                child.data += chunk
+                continue
+            self._finish(key.data, child, results)
+        progress.redraw()
+
+    def _finish(self, pid: int, child: _Child, results: dict[int, Any]) -> None:
+        self.selector.unregister(child.fd)
+        os.close(child.fd)
+        del self.running[pid]
+        _, status = os.waitpid(pid, 0)
+        outcome = pickle.loads(child.data) if child.data else ("crash", _ended(status))
+        kind, value = outcome
+        if kind == "ok":
+            results[child.index] = value
+        elif kind == "problems":
+            raise WorkbookError(value)
+        else:
+            raise WorkerFailed(value)
+
+    def _stop_all(self) -> None:
+        for pid, child in list(self.running.items()):
+            try:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            os.close(child.fd)
+        self.running.clear()
+
+
+def _child_main(task: Callable[[], Any], write_fd: int) -> None:
+    code = 0
+    try:
+        # Ctrl-C reaches every process: the parent stops its children, and they theirs.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _stop)
+        progress.as_child()
+        try:
+            outcome: tuple[str, Any] = ("ok", task())
+        except WorkbookError as error:
+            outcome = ("problems", error.problems)
+        except BaseException:
+            outcome = ("crash", traceback.format_exc())
+        data = pickle.dumps(outcome)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write_fd, view) :]
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)  # never return into the parent's code (pytest, click, staging)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds through run_all, which stops this one's children
+
+
+def _ended(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"a worker process was stopped by signal {os.WTERMSIG(status)}"
+    return f"a worker process ended with code {os.waitstatus_to_exitcode(status)} and no result"
