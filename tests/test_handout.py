@@ -41,6 +41,17 @@ def test_holds_the_worksheets_in_order_repeated_and_no_chapters(texts):
     assert "Contents" not in everything and "How to use this workbook" not in everything
 
 
+def test_the_log_rows_fit_on_its_first_page(texts):
+    """`rows: 4` means four rows a page: if a row spilled over, the column heads (repeated on
+    every page of the table) would show on the next page."""
+    heading = ["WORKSHEET", TITLES["rupture-repair-log"]]
+    starts = [i for i, t in enumerate(texts) if t.splitlines()[:2] == heading]
+    assert starts
+    for start in starts:
+        assert "What happened" in texts[start]
+        assert "What happened" not in texts[start + 1]
+
+
 def test_every_page_has_its_title_the_workbook_name_and_page_x_of_y(texts):
     total = len(texts)
     current = None
