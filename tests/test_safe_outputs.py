@@ -200,20 +200,13 @@ main(["build", "-p", {str(sample.root)!r}, "-o", {str(out)!r}, "--edition", "pri
 # --- bounded work ---------------------------------------------------------------------------
 
 
+def build_command(project, out, *options):
+    return [sys.executable, "-m", "workbook", "build", "-p", str(project), "-o", str(out), *options]
+
+
 def build_in_subprocess(project, timeout=240):
     """A hang guard: the build must end (built or refused) well within `timeout`."""
-    command = [
-        sys.executable,
-        "-m",
-        "workbook",
-        "build",
-        "-p",
-        str(project),
-        "-o",
-        str(project / "output"),
-        "--edition",
-        "print",
-    ]
+    command = build_command(project, project / "output", "--edition", "print")
     process = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     assert "Traceback" not in process.stderr, process.stderr[-2000:]
     return process
@@ -249,17 +242,7 @@ def test_pathological_markdown_builds_or_stops(sample):
 
 def build_with(sample, out, **env):
     environment = {**os.environ, **env}
-    command = [
-        sys.executable,
-        "-m",
-        "workbook",
-        "build",
-        "-p",
-        str(sample.root),
-        "-o",
-        str(out),
-        "-q",
-    ]
+    command = build_command(sample.root, out, "-q")
     subprocess.run(command, check=True, env=environment, timeout=300)
     return (out / "sample-print-letter.pdf").read_bytes(), (out / "sample.epub").read_bytes()
 
