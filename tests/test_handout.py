@@ -67,7 +67,7 @@ def test_every_page_has_its_title_the_workbook_name_and_page_x_of_y(texts):
 def test_first_page_of_each_worksheet_has_its_instructions(texts):
     firsts = [t for t in texts if "WORKSHEET" in t.splitlines()[:3]]
     assert "Use this log when something feels off" in firsts[0]
-    assert "Use this page to notice how the bond" in firsts[1]
+    assert "Use this worksheet to notice how the bond" in firsts[1]
 
 
 def test_paper_is_a4(packet):
