@@ -24,10 +24,6 @@ if ! command -v apt-get >/dev/null 2>&1; then
        "with your system's package manager." >&2
   exit 1
 fi
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends \
-  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-  default-jre-headless poppler-utils python3-venv >/dev/null
+source "$(dirname "$0")/apt-install.sh"
+apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
+  default-jre-headless poppler-utils python3-venv

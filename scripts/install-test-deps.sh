@@ -15,14 +15,11 @@ if [ -z "$(chromium_path)" ] || ! command -v npm >/dev/null 2>&1; then
          "then set PUPPETEER_EXECUTABLE_PATH to Chromium's binary." >&2
     exit 1
   fi
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
+  source scripts/apt-install.sh  # this script runs from the project's top folder
   packages=()
   [ -n "$(chromium_path)" ] || packages+=(chromium)
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
-  $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  apt_install "${packages[@]}"
 fi
 
 stamp=tools/ace/node_modules/.installed

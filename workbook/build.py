@@ -14,7 +14,6 @@ from workbook.brand import read_brand_file
 from workbook.copies import Client, check_clients, write_copies
 from workbook.discreet import discreet_book
 from workbook.editions import Edition
-from workbook.errors import did_you_mean
 from workbook.helplines import region_from_language
 from workbook.layouts import Layouts, progress_label
 from workbook.limits import time_limit
@@ -116,27 +115,11 @@ def _default_region(book: Book) -> str | None:
 def build_handout(
     book: Book, output_dir: Path, edition: Edition, use_cache: bool = True
 ) -> BuildReport:
-    """A packet of just the worksheets named in `edition.parts` (checked with `unknown_ids`)."""
+    """A packet of just the worksheets named in `edition.parts` (checked with
+    `packets.unknown_worksheets`)."""
     started = time.perf_counter()
     written = write_editions(book, output_dir, (edition,), use_cache)
     return BuildReport(written=written, seconds=time.perf_counter() - started)
-
-
-def unknown_ids(book: Book, ids: tuple[str, ...]) -> list[str]:
-    """What is wrong with the worksheet ids asked for, in plain words (empty if all is well)."""
-    worksheets = [part.id for part in book.worksheets]
-    problems = []
-    for part_id in ids:
-        if part_id in worksheets:
-            continue
-        if any(part.id == part_id for part in book.parts):
-            problems.append(f"'{part_id}' is a chapter; a handout holds worksheets.")
-        else:
-            hint = did_you_mean(part_id, worksheets)
-            problems.append(f"there is no worksheet '{part_id}'{hint}.")
-    if problems:
-        problems.append(f"The worksheets in this workbook are: {', '.join(worksheets) or 'none'}.")
-    return problems
 
 
 def write_editions(

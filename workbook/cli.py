@@ -214,12 +214,13 @@ def handout(
       workbook handout signs-checklist therapist-fit-questions --paper a4 --fillable
     """
     from workbook import progress
-    from workbook.build import build_handout, unknown_ids
+    from workbook.build import build_handout
     from workbook.loader import load_book
+    from workbook.packets import unknown_worksheets
 
     project_dir, output_dir = _folders(project, output)
     book = load_book(project_dir)
-    if problems := unknown_ids(book, ids):
+    if problems := unknown_worksheets(book, ids):
         raise click.BadParameter(" ".join(problems), param_hint="ID")
     edition = Edition(
         "handout", paper, large_print, low_ink, fillable=fillable, parts=ids, copies=copies

@@ -11,7 +11,6 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from workbook.config import slugify
 from workbook.editions import Edition, Personal
 from workbook.errors import Problems, WorkbookError
 from workbook.layouts import Layouts
+from workbook.loader import source_date_epoch
 from workbook.model import Book
 from workbook.packets import UnknownParts, check_ids, select_parts, split_ids
 from workbook.render import TITLE_PAGE, environment, render, render_personal
@@ -83,10 +83,7 @@ def check_clients(book: Book, clients: tuple[Client, ...], file: str) -> None:
 
 def prepared_on() -> dt.date:
     """The date on a client's cover: today, or SOURCE_DATE_EPOCH's day for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()
+    return source_date_epoch() or dt.date.today()
 
 
 def date_text(day: dt.date, region: str | None) -> str:

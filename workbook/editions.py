@@ -9,7 +9,6 @@ Format = Literal["print", "fillable", "handout", "epub"]
 # What `workbook build --edition` can make; handouts have their own command.
 FORMATS: tuple[Format, ...] = ("print", "fillable", "epub")
 DEFAULT_FORMATS: tuple[Format, ...] = ("print", "fillable", "epub")
-PDF_FORMATS: tuple[Format, ...] = ("print", "fillable", "handout")
 
 # Page size and margins per paper; margins leave room for a home printer's unprintable edge.
 PAPERS: dict[str, dict[str, str]] = {

@@ -175,20 +175,26 @@ def _front_matter(front: Any, file: str, problems: Problems) -> dict[str, str]:
     return values
 
 
+def source_date_epoch() -> dt.date | None:
+    """The day SOURCE_DATE_EPOCH names (for reproducible builds), or None when it is unset."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return None
+    if not epoch.strip().isdigit():
+        message = f"SOURCE_DATE_EPOCH='{epoch[:30]}' must be a whole number of seconds since 1970"
+        raise WorkbookError([Problem("environment", message)])
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    except (OverflowError, OSError, ValueError):
+        message = f"SOURCE_DATE_EPOCH='{epoch[:30]}' is too far in the future to be a date"
+        raise WorkbookError([Problem("environment", message)]) from None
+
+
 def _edition_date(config: Config, sources: list[Path]) -> dt.date:
     """SOURCE_DATE_EPOCH, else the config's date, else the newest source: never 'now'."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    epoch = source_date_epoch()
     if epoch is not None:
-        if not epoch.strip().isdigit():
-            message = (
-                f"SOURCE_DATE_EPOCH='{epoch[:30]}' must be a whole number of seconds since 1970"
-            )
-            raise WorkbookError([Problem("environment", message)])
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-        except (OverflowError, OSError, ValueError):
-            message = f"SOURCE_DATE_EPOCH='{epoch[:30]}' is too far in the future to be a date"
-            raise WorkbookError([Problem("environment", message)]) from None
+        return epoch
     if config.date is not None:
         return config.date
     newest = max(p.stat().st_mtime for p in sources)

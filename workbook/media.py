@@ -9,7 +9,6 @@ out and devices are refused, naming the chapter and line.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -27,8 +26,6 @@ MEDIA_TYPES = {
 MAX_IMAGE_BYTES = 20_000_000
 MAX_IMAGE_PIXELS = 40_000_000
 RESERVED = {"images/cover.png"}  # the EPUB's own cover
-
-ImageResolver = Callable[[str, int], str | None]
 
 
 class MediaCollector:

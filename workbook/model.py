@@ -184,11 +184,5 @@ class Book:
     helplines: Helplines | None = None
 
     @property
-    def media(self) -> tuple[Media, ...]:
-        """Every image the chapters use, once each, in reading order."""
-        found = {m.name: m for p in self.parts if isinstance(p, Chapter) for m in p.media}
-        return tuple(found.values())
-
-    @property
     def worksheets(self) -> tuple[Worksheet, ...]:
         return tuple(p for p in self.parts if isinstance(p, Worksheet))

@@ -37,3 +37,20 @@ def select_parts(book: Book, only: tuple[str, ...] = (), skip: tuple[str, ...] =
     if not parts:
         raise UnknownParts("nothing is left to build; choose at least one part")
     return dataclasses.replace(book, parts=parts)
+
+
+def unknown_worksheets(book: Book, ids: tuple[str, ...]) -> list[str]:
+    """What is wrong with the worksheet ids asked for, in plain words (empty if all is well)."""
+    worksheets = [part.id for part in book.worksheets]
+    problems = []
+    for part_id in ids:
+        if part_id in worksheets:
+            continue
+        if any(part.id == part_id for part in book.parts):
+            problems.append(f"'{part_id}' is a chapter; a handout holds worksheets.")
+        else:
+            hint = did_you_mean(part_id, worksheets)
+            problems.append(f"there is no worksheet '{part_id}'{hint}.")
+    if problems:
+        problems.append(f"The worksheets in this workbook are: {', '.join(worksheets) or 'none'}.")
+    return problems
