@@ -35,15 +35,14 @@ class PdfResult:
 def lay_out(rendered: Rendered, base_dir: Path, fetcher: SafeFetcher) -> Any:
     """The laid-out edition (a WeasyPrint Document), padded to whole sheets for a booklet.
     `base_dir` resolves the chapters' relative image paths."""
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     forms = rendered.edition.medium == "form"
     with plain_failures(rendered.edition.describe()):
-        layout = _layout(rendered, rendered.documents[0], base_dir, fetcher, forms)
+        maker = PageMaker(rendered, base_dir, fetcher)
+        layout = maker.lay_out(rendered.documents[0], forms)
         if rendered.edition.is_booklet:
-            notes = _layout(rendered, rendered.documents[1], base_dir, fetcher, forms)
+            notes = maker.lay_out(rendered.documents[1], forms)
             padding = -len(layout.pages) % 4
             layout = layout.copy([*layout.pages, *notes.pages[:1] * padding])
-    _raise_if_refused(fetcher)
     return layout
 
 
@@ -79,27 +78,15 @@ def _write(
     return PdfResult(path=target, pages=pages, fields=fields)
 
 
-def _layout(
-    rendered: Rendered, document: Document, base_dir: Path, fetcher: SafeFetcher, forms: bool
-) -> Any:
-    from weasyprint import CSS, HTML  # heavy: imported only when a PDF is made
-    from weasyprint.text.fonts import FontConfiguration
-
-    base_url = base_dir.as_uri() + "/"
-    html = HTML(string=document.html, base_url=base_url, url_fetcher=fetcher)
-    fonts = FontConfiguration()  # @font-face rules need one, shared by CSS and layout
-    css = CSS(string=rendered.css, base_url=base_url, url_fetcher=fetcher, font_config=fonts)
-    return html.render(stylesheets=[css], font_config=fonts, pdf_forms=forms)
-
-
 class PageMaker:
-    """Lays out single pages in an edition's stylesheet, parsed once (with its fonts): a client
-    copy pays only for its own cover."""
+    """Lays out documents in an edition's stylesheet, parsed once (with its fonts): a booklet's
+    notes page and each client copy's cover reuse it."""
 
     def __init__(self, rendered: Rendered, base_dir: Path, fetcher: SafeFetcher) -> None:
         from weasyprint import CSS  # heavy: imported only when a PDF is made
         from weasyprint.text.fonts import FontConfiguration
 
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
         self.base_url = base_dir.as_uri() + "/"
         self.fetcher = fetcher
         self.fonts = FontConfiguration()
@@ -107,13 +94,18 @@ class PageMaker:
             string=rendered.css, base_url=self.base_url, url_fetcher=fetcher, font_config=self.fonts
         )
 
-    def make(self, document: Document) -> bytes:
+    def lay_out(self, document: Document, forms: bool = False) -> Any:
         from weasyprint import HTML
 
         html = HTML(string=document.html, base_url=self.base_url, url_fetcher=self.fetcher)
+        layout = html.render(stylesheets=[self.css], font_config=self.fonts, pdf_forms=forms)
+        _raise_if_refused(self.fetcher)
+        return layout
+
+    def make(self, document: Document) -> bytes:
+        """One document (a client's cover) laid out and written: the PDF's bytes."""
         with plain_failures("a client's cover"):
-            layout = html.render(stylesheets=[self.css], font_config=self.fonts)
-            _raise_if_refused(self.fetcher)
+            layout = self.lay_out(document)
             identifier = hashlib.sha256(document.html.encode()).hexdigest()[:32].encode()
             return layout.write_pdf(pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
 
