@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from workbook.build import Choices, build
-from workbook.copies import Client
+from workbook.build.copies import Client
 from workbook.editions import Edition
 
 ROOT = Path(__file__).resolve().parent.parent

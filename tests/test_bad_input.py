@@ -10,10 +10,10 @@ import os
 import pytest
 
 from tests.conftest import run
-from workbook import limits
-from workbook.config import read_config
+from workbook.build import limits
 from workbook.errors import WorkbookError
-from workbook.loader import load_book
+from workbook.sources.loader import load_book
+from workbook.sources.settings import read_config
 
 
 def problems_of(sample) -> list[str]:
@@ -146,7 +146,7 @@ def test_a_chapter_larger_than_5_mb(sample):
 
 
 def test_a_workbook_too_large_altogether(sample, monkeypatch):
-    monkeypatch.setattr("workbook.loader.MAX_BOOK_BYTES", 100)
+    monkeypatch.setattr("workbook.sources.loader.MAX_BOOK_BYTES", 100)
     assert problems_of(sample) == [
         "workbook.toml: the chapters and worksheets are more than 10 MB together;"
         " make two workbooks"
@@ -249,7 +249,7 @@ def test_an_output_folder_that_cannot_be_written(sample):
 
 def test_a_build_past_its_time_limit_stops_with_a_message(sample, monkeypatch):
     monkeypatch.setattr(limits, "BUILD_SECONDS", 0.001)
-    monkeypatch.setattr("workbook.loader.read_config", slow(read_config))
+    monkeypatch.setattr("workbook.sources.loader.read_config", slow(read_config))
     result = sample.build("--edition", "epub")
     assert result.exit_code == 1
     assert "the build took longer than 0.001 seconds and was stopped" in result.output
@@ -331,7 +331,7 @@ def test_a_title_the_cover_cannot_draw(sample, monkeypatch):
     def refuse(meta):
         raise RuntimeError("raqm_layout() failed.")
 
-    monkeypatch.setattr("workbook.cover._draw", refuse)
+    monkeypatch.setattr("workbook.writers.cover._draw", refuse)
     result = sample.build("--edition", "epub")
     assert result.exit_code == 1
     assert (

@@ -146,17 +146,17 @@ def test_a_failed_build_leaves_earlier_outputs_untouched(sample):
 @pytest.mark.slow
 def test_all_editions_share_one_load_of_the_sources(sample, monkeypatch):
     import workbook.build
-    import workbook.loader
+    import workbook.sources.loader
 
     calls = []
-    real = workbook.loader.load_book
+    real = workbook.sources.loader.load_book
 
     def counting(project_dir):
         calls.append(project_dir)
         return real(project_dir)
 
     monkeypatch.setattr(workbook.build, "load_book", counting)
-    monkeypatch.setattr(workbook.loader, "load_book", counting)
+    monkeypatch.setattr(workbook.sources.loader, "load_book", counting)
     result = sample.build("--large-print")
     assert result.exit_code == 0, result.output
     assert len(calls) == 1

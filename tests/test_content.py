@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
-from workbook.loader import load_book
 from workbook.model import Chapter, Question
+from workbook.sources.loader import load_book
 
 SEED_TOOL = ROOT.parent / "shared" / "tools" / "seed_overlap.py"
 

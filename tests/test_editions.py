@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from tests.conftest import ROOT, SampleWorkbook, epubcheck_counts, run
 from tests.test_pdf import contents_entries, starts_with_title
-from workbook.discreet import sensitive_words
+from workbook.build.discreet import sensitive_words
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import ROOT
-from workbook import parallel, progress
+from workbook.build import parallel, progress
 from workbook.errors import Problem, WorkbookError
 
 HEAVY = ("weasyprint", "ebooklib", "pikepdf", "PIL", "jinja2", "fontTools", "markdown_it", "yaml")

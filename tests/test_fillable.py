@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from tests.conftest import ROOT, render_page
-from workbook.loader import load_book
 from workbook.model import Book, Question
+from workbook.sources.loader import load_book
 
 pytestmark = pytest.mark.slow
 

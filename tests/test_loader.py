@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from workbook.errors import WorkbookError
-from workbook.loader import load_book
-from workbook.markdown import make_parser, render_blocks
 from workbook.model import Checklist, DateField, Log, Notes, Question, Scale
-from workbook.yamldata import load_yaml
+from workbook.sources.loader import load_book
+from workbook.sources.markdown import make_parser, render_blocks
+from workbook.sources.yamldata import load_yaml
 
 
 def messages(error: pytest.ExceptionInfo[WorkbookError]) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.conftest import ROOT, run
-from workbook.loader import load_book
+from workbook.sources.loader import load_book
 
 pytestmark = pytest.mark.slow
 

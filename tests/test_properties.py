@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbook.errors import Problems, WorkbookError
-from workbook.loader import load_book
-from workbook.markdown import make_parser, render_blocks
-from workbook.worksheets import FIELD_KEYS, read_worksheet
-from workbook.yamldata import load_yaml
+from workbook.sources.loader import load_book
+from workbook.sources.markdown import make_parser, render_blocks
+from workbook.sources.worksheets import FIELD_KEYS, read_worksheet
+from workbook.sources.yamldata import load_yaml
 
 # bench/fuzz_loader.py sets WORKBOOK_FUZZ_EXAMPLES to run many more.
 SETTINGS = settings(
@@ -162,9 +162,9 @@ def test_loader_never_fails_another_way(chapter, sheet, config):
 def test_any_text_that_loads_also_renders_and_packages(title, label, body):
     """Text that passes the loader must not break the templates or the EPUB writer (control
     characters once did)."""
-    from workbook.cover import draw_cover
     from workbook.editions import Edition
     from workbook.render import render
+    from workbook.writers.cover import draw_cover
     from workbook.writers.epub import write_epub
 
     root = Path(tempfile.mkdtemp(prefix="workbook-any-text-"))

@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 
 from tests.conftest import ROOT, run
-from workbook.loader import load_book
+from workbook.sources.loader import load_book
 
 pytestmark = pytest.mark.slow
 

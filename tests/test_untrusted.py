@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from tests.conftest import run
-from workbook.fetcher import RefusedURL, SafeFetcher
-from workbook.loader import load_book
+from workbook.sources.loader import load_book
+from workbook.writers.fetcher import RefusedURL, SafeFetcher
 
 
 def check(sample, *expected: str) -> str:
@@ -178,7 +178,7 @@ def test_images_that_are_refused_name_the_chapter_and_line(sample, tmp_path):
 
 
 def test_an_image_too_large_in_pixels(sample, monkeypatch):
-    monkeypatch.setattr("workbook.media.MAX_IMAGE_PIXELS", 100)
+    monkeypatch.setattr("workbook.sources.media.MAX_IMAGE_PIXELS", 100)
     picture(sample.root / "chapters/big.png", size=(20, 20))
     chapter_with(sample, "![](big.png)")
     check(sample, "chapters/intro.md:5: the image 'big.png' cannot be used: it is 20 x 20 pixels")

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import click
 
 from workbook import __version__
-from workbook.brand import REGIONS
 from workbook.editions import BOOKLET_PAPERS, DEFAULT_FORMATS, FORMATS, PAPERS, Edition
 from workbook.resources import bundled_root, find_project
+from workbook.sources.brand import REGIONS
 
 if TYPE_CHECKING:
     from workbook.build import Choices
@@ -152,9 +152,9 @@ def build(
       workbook build --clients clients.csv --brand practice.toml
       workbook build --discreet --only welcome,signs-checklist
     """
-    from workbook import progress
     from workbook.build import build as run_build
-    from workbook.packets import UnknownParts
+    from workbook.build import progress
+    from workbook.build.packets import UnknownParts
 
     if booklet and paper not in BOOKLET_PAPERS:
         raise click.BadParameter("a booklet prints on Letter or A4 sheets.", param_hint="--paper")
@@ -213,10 +213,9 @@ def handout(
       workbook handout rupture-repair-log --copies 10
       workbook handout signs-checklist therapist-fit-questions --paper a4 --fillable
     """
-    from workbook import progress
-    from workbook.build import build_handout
-    from workbook.loader import load_book
-    from workbook.packets import unknown_worksheets
+    from workbook.build import build_handout, progress
+    from workbook.build.packets import unknown_worksheets
+    from workbook.sources.loader import load_book
 
     project_dir, output_dir = _folders(project, output)
     book = load_book(project_dir)
@@ -250,8 +249,8 @@ def _choices(
     region: str | None,
 ) -> Choices:
     from workbook.build import Choices
-    from workbook.copies import Client, read_clients
-    from workbook.packets import split_ids
+    from workbook.build.copies import Client, read_clients
+    from workbook.build.packets import split_ids
 
     if client is not None and clients_file is not None:
         raise click.UsageError("use --client or --clients, not both")
@@ -284,7 +283,7 @@ def list_parts(project: Path | None) -> None:
       workbook list
       workbook list -p my-workbook
     """
-    from workbook.loader import load_book
+    from workbook.sources.loader import load_book
 
     book = load_book(find_project(project, Path.cwd()))
     width = max(len(part.id) for part in book.parts)
@@ -303,7 +302,7 @@ def new(directory: Path) -> None:
       workbook new my-workbook
       workbook build -p my-workbook
     """
-    from workbook.scaffold import new_project
+    from workbook.commands.new import new_project
 
     files = new_project(directory)
     click.echo(f"Made {directory}/ with {len(files)} files. Build it with:")
@@ -329,7 +328,7 @@ def check_command(project: Path | None, outputs: Path | None) -> None:
       workbook check -p my-workbook
       workbook check -p my-workbook --outputs my-workbook/output
     """
-    from workbook.check import CheckFailed, check
+    from workbook.commands.check import CheckFailed, check
 
     report = check(find_project(project, Path.cwd()), outputs)
     for line in report.lines:

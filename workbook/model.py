@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from workbook.brand import Brand
+from workbook.sources.brand import Brand
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from workbook.fieldfont import FIELD_FONT_NAME
+from workbook.render.fieldfont import FIELD_FONT_NAME
 
 FIELD_FONT = "/Helv"
 _FONT_SIZE = re.compile(rb"/(\S+)\s+([\d.]+)\s+Tf")

@@ -16,10 +16,10 @@ from typing import Any
 
 from ebooklib import epub
 
-from workbook.media import MAX_IMAGE_BYTES
 from workbook.model import Metadata
 from workbook.render import Document, Rendered
 from workbook.safefiles import read_limited
+from workbook.sources.media import MAX_IMAGE_BYTES
 
 NAMESPACE = uuid.UUID("8a1c2f1e-3f51-4f43-9b9e-6b1e8f1a2d10")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

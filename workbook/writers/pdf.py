@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from workbook.errors import Problem, WorkbookError
-from workbook.fetcher import SafeFetcher
 from workbook.render import Document, Rendered
+from workbook.writers.fetcher import SafeFetcher
 
 # Tagged (headings, lists, tables in the structure tree), with title and language: PDF/UA-1.
 PDF_VARIANT = "pdf/ua-1"

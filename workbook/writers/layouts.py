@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from workbook import progress
+from workbook.build import progress
 from workbook.editions import PAPERS, Edition, Personal
 from workbook.model import Book
-from workbook.pages import PageMap
 from workbook.render import Environment, Rendered, render
+from workbook.render.pages import PageMap
 from workbook.resources import bundled_styles, bundled_templates, font_dir
 
 
@@ -24,7 +24,7 @@ class Layouts:
 
     def fetcher(self) -> Any:
         """The only way a document reaches a file: inside the project or the bundled files."""
-        from workbook.recording import RecordingFetcher
+        from workbook.writers.recording import RecordingFetcher
 
         roots = (self.book.project_dir, bundled_templates(), bundled_styles(), font_dir())
         return RecordingFetcher(roots, self.read)
@@ -44,7 +44,7 @@ class Layouts:
     def page_map(self, epub: Edition) -> PageMap:
         """Where each page of the print edition matching `epub` (paper, region, discreet)
         begins."""
-        from workbook.pages import find_page_starts
+        from workbook.render.pages import find_page_starts
 
         _, layout = self.get(print_edition_for(epub))
         label = PAPERS[epub.paper]["label"]

@@ -16,14 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbook.config import slugify
+from workbook.build.packets import UnknownParts, check_ids, select_parts, split_ids
 from workbook.editions import Edition, Personal
 from workbook.errors import Problems, WorkbookError
-from workbook.layouts import Layouts
-from workbook.loader import source_date_epoch
 from workbook.model import Book
-from workbook.packets import UnknownParts, check_ids, select_parts, split_ids
 from workbook.render import TITLE_PAGE, environment, render, render_personal
+from workbook.sources.loader import source_date_epoch
+from workbook.sources.settings import slugify
+from workbook.writers.layouts import Layouts
 from workbook.writers.staging import staging
 
 MAX_NAME = 120
@@ -186,7 +186,7 @@ def _pdf_writer(book: Book, edition: Edition, layouts: Layouts) -> CopyWriter:
 
 def _epub_writer(book: Book, edition: Edition, layouts: Layouts) -> CopyWriter:
     """Only the title page differs from copy to copy."""
-    from workbook.cover import draw_cover
+    from workbook.writers.cover import draw_cover
     from workbook.writers.epub import write_epub
 
     rendered = render(book, edition, layouts.env, layouts.page_map(edition), BLANK)

@@ -13,7 +13,7 @@ from typing import Any
 
 from workbook import model
 from workbook.errors import Problems, did_you_mean
-from workbook.yamldata import Located, LocatedList
+from workbook.sources.yamldata import Located, LocatedList
 
 TOP_KEYS = {"title", "instructions", "sections"}
 SECTION_KEYS = {"heading", "intro", "fields"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbook.fetcher import SafeFetcher
+from workbook.writers.fetcher import SafeFetcher
 
 
 class RecordingFetcher(SafeFetcher):

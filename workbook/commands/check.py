@@ -7,13 +7,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook import limits
+from workbook.build import limits
+from workbook.build.limits import time_limit
 from workbook.editions import FORMATS, Edition
 from workbook.errors import Problem, WorkbookError
-from workbook.limits import time_limit
-from workbook.loader import load_book
 from workbook.model import Book
 from workbook.render import environment, render
+from workbook.sources.loader import load_book
 
 
 class CheckFailed(WorkbookError):

@@ -8,19 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from workbook import model
-from workbook.config import Config, read_config
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
-from workbook.helplines import HELPLINES_FILE, read_helplines
-from workbook.markdown import make_parser, render_blocks, split_front_matter
-from workbook.media import MediaCollector
 from workbook.safefiles import (
     Refused,
     invisible_character,
     invisible_character_line,
     read_inside,
 )
-from workbook.worksheets import read_worksheet
-from workbook.yamldata import Located, load_yaml, text_values, unknown_keys
+from workbook.sources.helplines import HELPLINES_FILE, read_helplines
+from workbook.sources.markdown import make_parser, render_blocks, split_front_matter
+from workbook.sources.media import MediaCollector
+from workbook.sources.settings import Config, read_config
+from workbook.sources.worksheets import read_worksheet
+from workbook.sources.yamldata import Located, load_yaml, text_values, unknown_keys
 
 CHAPTERS_DIR = "chapters"
 FRONT_MATTER_KEYS = ("title", "summary", "content_note")

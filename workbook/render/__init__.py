@@ -17,12 +17,12 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from workbook.editions import Edition, Personal
 from workbook.errors import Problem, WorkbookError
-from workbook.fieldfont import field_font_url
 from workbook.model import Book, Part
-from workbook.pages import PageMap, page_keys
+from workbook.render.fieldfont import field_font_url
+from workbook.render.pages import PageMap, page_keys
+from workbook.render.safety import css_problems, html_problems
 from workbook.resources import bundled_styles, bundled_templates, font_dir
 from workbook.safefiles import Refused, read_inside
-from workbook.safety import css_problems, html_problems
 
 # Stylesheets per format, in cascade order; `.css` files come from styles/, `.css.j2` are
 # templates (they need the edition, e.g. the paper size). Print options add theirs in between.
@@ -139,7 +139,7 @@ def render(
     )
     fonts = tuple(font_dir() / name for name in FONT_FILES)
     if edition.format == "epub":
-        from workbook.epub_docs import epub_documents
+        from workbook.render.epub_docs import epub_documents
 
         template = _bind(env, context)
         title_page = personal is not None or book.brand is not None
@@ -179,7 +179,7 @@ def render_personal(
     It uses the stylesheet of `render(book, edition)`, so it can replace that page."""
     context = _context(book, edition, personal)
     if edition.format == "epub":
-        from workbook.epub_docs import title_page
+        from workbook.render.epub_docs import title_page
 
         return title_page(_bind(env, context))
     html = _template(env, "standalone.html", context, inner="cover.html")

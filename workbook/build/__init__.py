@@ -9,18 +9,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbook import limits, progress
-from workbook.brand import read_brand_file
-from workbook.copies import Client, check_clients, write_copies
-from workbook.discreet import discreet_book
+from workbook.build import limits, progress
+from workbook.build.copies import Client, check_clients, write_copies
+from workbook.build.discreet import discreet_book
+from workbook.build.limits import time_limit
+from workbook.build.packets import check_ids, select_parts
 from workbook.editions import Edition
-from workbook.helplines import region_from_language
-from workbook.layouts import Layouts, progress_label
-from workbook.limits import time_limit
-from workbook.loader import load_book
 from workbook.model import Book
-from workbook.packets import check_ids, select_parts
 from workbook.render import render
+from workbook.sources.brand import read_brand_file
+from workbook.sources.helplines import region_from_language
+from workbook.sources.loader import load_book
+from workbook.writers.layouts import Layouts, progress_label
 
 if TYPE_CHECKING:
     from workbook.writers.pdf import PdfResult
@@ -126,7 +126,7 @@ def write_editions(
     book: Book, output_dir: Path, editions: tuple[Edition, ...], use_cache: bool = True
 ) -> tuple[Written, ...]:
     """Skips editions still fresh from the last build; the rest in parallel (runner.py)."""
-    from workbook.runner import run_editions
+    from workbook.build.runner import run_editions
 
     done = run_editions(book, output_dir, editions, WRITERS, use_cache)
     return tuple(Written(path, detail) for path, detail in done)
@@ -151,7 +151,7 @@ def describe_pdf(edition: Edition, pdf: PdfResult) -> str:
 
 def _write_epub(edition: Edition, layouts: Layouts, temp: Path) -> str:
     """The EPUB's page numbers come from the print edition on the same paper."""
-    from workbook.cover import draw_cover
+    from workbook.writers.cover import draw_cover
     from workbook.writers.epub import write_epub
 
     book = layouts.book

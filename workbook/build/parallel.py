@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from workbook import progress
+from workbook.build import progress
 from workbook.errors import WorkbookError
 
 T = TypeVar("T")

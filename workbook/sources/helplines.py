@@ -7,11 +7,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from workbook.brand import REGIONS
 from workbook.errors import Problems, did_you_mean
 from workbook.model import Helpline, Helplines, Region
 from workbook.resources import bundled_root
-from workbook.yamldata import Located, LocatedList, load_yaml, text_values, unknown_keys
+from workbook.sources.brand import REGIONS
+from workbook.sources.yamldata import Located, LocatedList, load_yaml, text_values, unknown_keys
 
 HELPLINES_FILE = "helplines.yaml"
 REGION_KEYS = ("name", "emergency")
@@ -41,7 +41,7 @@ def read_helplines(project_dir: Path, problems: Problems) -> Helplines | None:
         path = bundled_root() / HELPLINES_FILE
     if not path.is_file():
         return None
-    from workbook.loader import read_source  # the loader's checks for any source text
+    from workbook.sources.loader import read_source  # the loader's checks for any source text
 
     data = load_yaml(read_source(path, HELPLINES_FILE, path.parent), HELPLINES_FILE)
     if not isinstance(data, Located):

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from workbook import parallel
-from workbook.cache import BuildCache
+from workbook.build import parallel
+from workbook.build.cache import BuildCache
 from workbook.editions import Edition
-from workbook.layouts import Layouts, print_edition_for
 from workbook.model import Book
 from workbook.render import environment
+from workbook.writers.layouts import Layouts, print_edition_for
 from workbook.writers.staging import staging
 
 # Writes one edition into a temporary file; returns a few words on what it wrote.

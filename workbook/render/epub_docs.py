@@ -9,8 +9,8 @@ from typing import Any
 
 from workbook.errors import Problem, WorkbookError
 from workbook.model import Book, Part
-from workbook.pages import PageMap, PageStart, keys_in, mark_page_breaks
 from workbook.render import BACK_PAGE, TITLE_PAGE, Document
+from workbook.render.pages import PageMap, PageStart, keys_in, mark_page_breaks
 
 Template = Callable[..., str]
 XHTML_HEAD = "<?xml version='1.0' encoding='utf-8'?>\n<!DOCTYPE html>\n"
