@@ -15,26 +15,29 @@ import tempfile
 import time
 from pathlib import Path
 
-from workbook.build import Choices, build
-from workbook.build.copies import Client
-from workbook.editions import Edition
+from workbook.build.pipeline import build
+from workbook.build.request import Request
 
 ROOT = Path(__file__).resolve().parent.parent
-EDITIONS = (Edition("print"), Edition("epub"))
+FORMATS = ("print", "epub")
 
 
-def timed(clients: tuple[Client, ...]) -> float:
-    with tempfile.TemporaryDirectory() as out:
+def timed(names: list[str]) -> float:
+    """One build of a copy for each of `names` (a clients file, as a therapist would give)."""
+    with tempfile.TemporaryDirectory() as folder:
+        clients = Path(folder) / "clients.csv"
+        clients.write_text("\n".join(names) + "\n", encoding="utf-8")
+        request = Request(ROOT, Path(folder) / "out", FORMATS, clients_file=clients)
         started = time.perf_counter()
-        build(ROOT, Path(out), EDITIONS, Choices(clients=clients))
+        build(request)
         return time.perf_counter() - started
 
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-    timed((Client("Warm Up"),))  # imports and font caches, not counted
-    single = statistics.median(timed((Client(f"Client {i}"),)) for i in range(3))
-    batch = timed(tuple(Client(f"Client {i:02d}") for i in range(1, count + 1)))
+    timed(["Warm Up"])  # imports and font caches, not counted
+    single = statistics.median(timed([f"Client {i}"]) for i in range(3))
+    batch = timed([f"Client {i:02d}" for i in range(1, count + 1)])
     print(f"one single-client build:      {single:6.2f} s")
     print(f"{count} single builds (estimate): {single * count:6.2f} s")
     print(f"one batch of {count} copies:      {batch:6.2f} s")

@@ -290,17 +290,15 @@ def test_a_very_long_title_gives_a_file_name_that_fits(sample):
 
 
 def test_a_full_disk_mid_write_is_a_message_and_keeps_earlier_files(sample, monkeypatch):
-    from workbook import build
-
     out = sample.root / "output"
     out.mkdir()
     (out / "sample.epub").write_bytes(b"the earlier EPUB")
 
-    def disk_full(book, rendered, temp):
+    def disk_full(edition, personal, layouts, temp):
         temp.write_bytes(b"half")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setitem(build.WRITERS, "epub", disk_full)
+    monkeypatch.setattr("workbook.writers.epub.write", disk_full)
     result = sample.build("--edition", "epub")
     assert result.exit_code == 1
     assert "could not write the files here (No space left on device); earlier files are kept" in (

@@ -155,7 +155,7 @@ def test_all_editions_share_one_load_of_the_sources(sample, monkeypatch):
         calls.append(project_dir)
         return real(project_dir)
 
-    monkeypatch.setattr(workbook.build, "load_book", counting)
+    monkeypatch.setattr(workbook.build.plan, "load_book", counting)
     monkeypatch.setattr(workbook.sources.loader, "load_book", counting)
     result = sample.build("--large-print")
     assert result.exit_code == 0, result.output

@@ -77,6 +77,17 @@ def test_booklet_pages_are_padded_with_notes_and_imposed_in_order(project, paper
                 assert words == ["Notes"], f"side {side}: page {index + 1} should be notes"
 
 
+def test_a_booklet_is_the_same_bytes_every_time(project, tmp_path):
+    """pikepdf names each page it places at random; the booklet must not (it did once)."""
+    built = []
+    for run_number in (1, 2):
+        out = tmp_path / f"run{run_number}"
+        result = project.build_to(out, "--edition", "print", "--booklet", "--no-cache")
+        assert result.exit_code == 0, result.output
+        built.append((out / "sample-print-letter-booklet.pdf").read_bytes())
+    assert built[0] == built[1]
+
+
 def test_a5_paper(project):
     pdf, summary = build(project, "--paper", "a5")
     assert "A5" in summary

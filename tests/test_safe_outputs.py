@@ -16,8 +16,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from tests.conftest import epubcheck_counts, run
-from workbook import build as build_module
-from workbook.editions import Edition
+from workbook.build.pipeline import build
+from workbook.build.request import Request
 
 pytestmark = pytest.mark.slow
 
@@ -140,11 +140,11 @@ SAMPLE_SHEET = "title: Sheet\nsections:\n  - fields:\n      - type: notes\n"
 
 
 def break_the_epub_writer(monkeypatch, exception: BaseException) -> None:
-    def failing(book, rendered, temp):
+    def failing(edition, personal, layouts, temp):
         temp.write_bytes(b"half an epub")  # a writer dies part-way through its file
         raise exception
 
-    monkeypatch.setitem(build_module.WRITERS, "epub", failing)
+    monkeypatch.setattr("workbook.writers.epub.write", failing)
 
 
 @pytest.mark.parametrize("exception", [KeyboardInterrupt(), RuntimeError("disk on fire")])
@@ -158,10 +158,10 @@ def test_a_failure_mid_build_keeps_earlier_outputs_and_leaves_no_temp_files(
     break_the_epub_writer(monkeypatch, exception)
     # In one process, so the injected error is raised as itself (a worker would report it).
     monkeypatch.setenv("WORKBOOK_JOBS", "1")
-    editions = [Edition("print"), Edition("epub")]
+    request = Request(sample.root, out, formats=("print", "epub"))
     with pytest.raises(type(exception)):
         # The print PDF is complete, the EPUB is not: neither replaces the earlier file.
-        build_module.build(sample.root, out, editions)
+        build(request)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
@@ -173,14 +173,14 @@ def test_ctrl_c_or_kill_mid_write_leaves_nothing_behind(sample, signal_number):
     (out / "sample-print-letter.pdf").write_bytes(b"the earlier PDF")
     code = f"""
 import time
-from workbook import build
+import workbook.writers.pdf
 
-def slow_writer(book, rendered, temp):
+def slow_writer(edition, personal, layouts, temp):
     temp.write_bytes(b"half a PDF")
     print("writing", flush=True)
     time.sleep(60)
 
-build.WRITERS["print"] = slow_writer
+workbook.writers.pdf.write = slow_writer
 from workbook.cli import main
 main(["build", "-p", {str(sample.root)!r}, "-o", {str(out)!r}, "--edition", "print"])
 """

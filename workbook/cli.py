@@ -1,19 +1,25 @@
-"""Command line: each command only wires the steps together."""
+"""Command line: each command parses its flags into a request, calls one function, and reports.
+
+Heavy modules (the build, WeasyPrint) are imported inside the commands that need them, so
+`workbook --help` starts at once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, TypeVar
 
 import click
 
 from workbook import __version__
-from workbook.editions import BOOKLET_PAPERS, DEFAULT_FORMATS, FORMATS, PAPERS, Edition
+from workbook.build.packets import split_ids
+from workbook.build.request import Request
+from workbook.editions import BUILD_FORMATS, FORMATS, OPTIONS, PAPERS
 from workbook.resources import bundled_root, find_project
 from workbook.sources.brand import REGIONS
 
-if TYPE_CHECKING:
-    from workbook.build import Choices
+F = TypeVar("F", bound=Callable[..., Any])
 
 PROJECT = click.option(
     "-p",
@@ -36,16 +42,26 @@ PAPER = click.option(
     show_default=True,
     help="Paper size of the PDFs.",
 )
-LARGE_PRINT = click.option(
-    "--large-print", is_flag=True, help="Text at 16 pt or more, with lines and boxes to match."
-)
-LOW_INK = click.option("--low-ink", is_flag=True, help="No filled areas, black and grey only.")
 QUIET = click.option("-q", "--quiet", is_flag=True, help="Print nothing when all goes well.")
 NO_CACHE = click.option(
     "--no-cache",
     is_flag=True,
     help="Build every file again, even those whose sources have not changed since last time.",
 )
+
+
+def option_flags(*formats: str) -> Callable[[F], F]:
+    """A flag for every option (editions.OPTIONS) that changes one of `formats`."""
+
+    def decorate(command: F) -> F:
+        for option in reversed(OPTIONS):
+            if set(option.formats) & set(formats):
+                command = click.option(option.flag, option.name, is_flag=True, help=option.help)(
+                    command
+                )
+        return command
+
+    return decorate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -72,19 +88,12 @@ def main() -> None:
 @click.option(
     "--edition",
     "formats",
-    type=click.Choice(FORMATS),
+    type=click.Choice(BUILD_FORMATS),
     multiple=True,
     help="What to make; repeat for more than one. Default: print, fillable and epub.",
 )
 @PAPER
-@click.option(
-    "--booklet",
-    is_flag=True,
-    help="Impose the print edition as a booklet: two half-size pages to a sheet, "
-    "to print double-sided and fold (Letter or A4 sheets).",
-)
-@LARGE_PRINT
-@LOW_INK
+@option_flags(*BUILD_FORMATS)
 @click.option(
     "--brand",
     "brand_file",
@@ -103,11 +112,6 @@ def main() -> None:
     "--name-files",
     is_flag=True,
     help="Name client copies after the client, not by number.",
-)
-@click.option(
-    "--discreet",
-    is_flag=True,
-    help='A neutral title ("Personal workbook") on the cover, page heads, file names and metadata.',
 )
 @click.option(
     "--only",
@@ -130,13 +134,11 @@ def build(
     project: Path | None,
     output: Path | None,
     formats: tuple[str, ...],
-    paper: str,
-    booklet: bool,
-    large_print: bool,
-    low_ink: bool,
+    only: tuple[str, ...],
+    skip: tuple[str, ...],
     quiet: bool,
     no_cache: bool,
-    **therapist: object,
+    **choices: Any,
 ) -> None:
     """Build the workbook's PDFs and EPUB into output/.
 
@@ -152,25 +154,15 @@ def build(
       workbook build --clients clients.csv --brand practice.toml
       workbook build --discreet --only welcome,signs-checklist
     """
-    from workbook.build import build as run_build
-    from workbook.build import progress
-    from workbook.build.packets import UnknownParts
-
-    if booklet and paper not in BOOKLET_PAPERS:
-        raise click.BadParameter("a booklet prints on Letter or A4 sheets.", param_hint="--paper")
-    project_dir, output_dir = _folders(project, output)
-    options = {"large_print": large_print, "low_ink": low_ink, "booklet": booklet}
-    editions = [Edition(fmt, paper, **options) for fmt in (formats or DEFAULT_FORMATS)]
-    choices = _choices(**therapist)  # type: ignore[arg-type]
-    if booklet and choices.clients:
-        raise click.UsageError("client copies are not made as booklets; leave out --booklet")
-    try:
-        with progress.showing(not quiet):
-            report = run_build(project_dir, output_dir, editions, choices, not no_cache)
-    except UnknownParts as error:
-        raise click.BadParameter(str(error), param_hint="'--only' / '--skip'") from None
-    if not quiet:
-        click.echo(report.summary(Path.cwd()))
+    request = Request(
+        *_folders(project, output),
+        formats=formats or BUILD_FORMATS,
+        only=split_ids(only),
+        skip=split_ids(skip),
+        use_cache=not no_cache,
+        **_with_options(choices),
+    )
+    _build_and_report(request, quiet)
 
 
 @main.command()
@@ -182,25 +174,19 @@ def build(
     show_default=True,
     help="How many times to repeat the worksheets (1 to 50).",
 )
-@click.option("--fillable", is_flag=True, help="Form fields to type into, instead of lines.")
+@option_flags("handout")
 @PAPER
-@LARGE_PRINT
-@LOW_INK
 @OUTPUT
 @PROJECT
 @QUIET
 @NO_CACHE
 def handout(
     ids: tuple[str, ...],
-    copies: int,
-    fillable: bool,
-    paper: str,
-    large_print: bool,
-    low_ink: bool,
     output: Path | None,
     project: Path | None,
     quiet: bool,
     no_cache: bool,
+    **choices: Any,
 ) -> None:
     """Make a PDF of just some worksheets, to print and hand out.
 
@@ -213,19 +199,26 @@ def handout(
       workbook handout rupture-repair-log --copies 10
       workbook handout signs-checklist therapist-fit-questions --paper a4 --fillable
     """
-    from workbook.build import build_handout, progress
-    from workbook.build.packets import unknown_worksheets
-    from workbook.sources.loader import load_book
-
-    project_dir, output_dir = _folders(project, output)
-    book = load_book(project_dir)
-    if problems := unknown_worksheets(book, ids):
-        raise click.BadParameter(" ".join(problems), param_hint="ID")
-    edition = Edition(
-        "handout", paper, large_print, low_ink, fillable=fillable, parts=ids, copies=copies
+    request = Request(
+        *_folders(project, output),
+        formats=tuple(name for name, record in FORMATS.items() if record.command == "handout"),
+        handout=ids,
+        use_cache=not no_cache,
+        **_with_options(choices),
     )
-    with progress.showing(not quiet):
-        report = build_handout(book, output_dir, edition, not no_cache)
+    _build_and_report(request, quiet)
+
+
+def _with_options(choices: dict[str, Any]) -> dict[str, Any]:
+    """The flags of editions.OPTIONS gathered into the request's `options`."""
+    names = tuple(option.name for option in OPTIONS if choices.pop(option.name, False))
+    return {**choices, "options": names}
+
+
+def _build_and_report(request: Request, quiet: bool) -> None:
+    from workbook.build.pipeline import build  # brings in WeasyPrint: only when building
+
+    report = build(request, show_progress=not quiet)
     if not quiet:
         click.echo(report.summary(Path.cwd()))
 
@@ -236,41 +229,6 @@ def _folders(project: Path | None, output: Path | None) -> tuple[Path, Path]:
     project_dir = find_project(project, cwd)
     output_dir = output or (cwd if project_dir == bundled_root() else project_dir) / "output"
     return project_dir, output_dir.resolve()
-
-
-def _choices(
-    brand_file: Path | None,
-    client: str | None,
-    clients_file: Path | None,
-    name_files: bool,
-    discreet: bool,
-    only: tuple[str, ...],
-    skip: tuple[str, ...],
-    region: str | None,
-) -> Choices:
-    from workbook.build import Choices
-    from workbook.build.copies import Client, read_clients
-    from workbook.build.packets import split_ids
-
-    if client is not None and clients_file is not None:
-        raise click.UsageError("use --client or --clients, not both")
-    if name_files and client is None and clients_file is None:
-        raise click.UsageError("--name-files is for client copies (--client or --clients)")
-    if client is not None and not client.strip():
-        raise click.BadParameter("the name is empty", param_hint="'--client'")
-    clients = read_clients(clients_file) if clients_file else ()
-    if client is not None:
-        clients = (Client(name=client.strip()),)
-    return Choices(
-        brand_file=brand_file,
-        discreet=discreet,
-        region=region,
-        only=split_ids(only),
-        skip=split_ids(skip),
-        clients=clients,
-        clients_file=clients_file.name if clients_file else "--client",
-        name_files=name_files,
-    )
 
 
 @main.command("list")

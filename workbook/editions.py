@@ -1,14 +1,113 @@
-"""Editions: what is being made (format, paper, print options) and what its file is called."""
+"""What can be made: formats and options as records, and the `Edition` that combines them.
+
+A new format is one `Format` record and one writer module (workbook/writers/NAME.py with a
+`write` function); a new option is one `Option` record, one field on `Edition` and, if it
+changes the look, one stylesheet. Templates ask the edition (`edition.medium`, `edition.screen`,
+`edition.paged`, `edition.large_print`, ...) and never compare format names.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
-Format = Literal["print", "fillable", "handout", "epub"]
-# What `workbook build --edition` can make; handouts have their own command.
-FORMATS: tuple[Format, ...] = ("print", "fillable", "epub")
-DEFAULT_FORMATS: tuple[Format, ...] = ("print", "fillable", "epub")
+Medium = Literal["paper", "form", "screen"]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    label: str  # for the build summary and progress: "print PDF"
+    file_word: str  # its word in the file name ("" for none)
+    suffix: str
+    medium: Medium  # how worksheets show: lines on paper, form fields, prompts on a screen
+    split: bool  # one file per part (packaged with its fonts and images), or one document
+    stylesheets: tuple[str, ...]  # before the options' stylesheets
+    paged: bool  # laid out on pages: paper size, print options, page and brand styles
+    writer: str  # the module in workbook/writers/ that writes it
+    document: str  # the template of its one document, or of each part's file
+    personal_page: str  # where a client's copy names the client ("" if it has none)
+    command: str = "build"  # the command that makes it: `build --edition NAME` or `handout`
+
+    @property
+    def packaged(self) -> bool:
+        """Its fonts and images travel inside it, referred to by relative paths."""
+        return self.split
+
+
+PAGE_STYLES = ("fonts.css.j2", "base.css", "print.css")
+FORMATS: dict[str, Format] = {
+    record.name: record
+    for record in (
+        Format(
+            "print", "print PDF", "print", ".pdf", "paper", False, PAGE_STYLES, True,
+            "pdf", "book.html", "cover",
+        ),
+        Format(
+            "fillable", "fillable PDF", "fillable", ".pdf", "form", False,
+            (*PAGE_STYLES, "form.css"), True, "pdf", "book.html", "cover",
+        ),
+        Format(
+            "handout", "handout PDF", "handout", ".pdf", "paper", False,
+            (*PAGE_STYLES, "handout.css.j2"), True, "pdf", "handout.html", "", "handout",
+        ),
+        Format(
+            "epub", "EPUB", "", ".epub", "screen", True,
+            ("fonts.css.j2", "base.css", "epub.css"), False, "epub", "epub-part.html",
+            "title page",
+        ),
+    )
+}  # fmt: skip
+BUILD_FORMATS = tuple(name for name, record in FORMATS.items() if record.command == "build")
+DEFAULT_FORMATS = BUILD_FORMATS
+PAGED_FORMATS = tuple(name for name, record in FORMATS.items() if record.paged)
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice that changes how an edition looks, named by its field on `Edition`; its
+    command-line flag is the name with dashes (`large_print`: --large-print)."""
+
+    name: str
+    help: str
+    formats: tuple[str, ...]  # the formats it changes; others ignore it
+    stylesheet: str = ""
+    file_word: str = ""  # its word in the file name
+    summary: str = ""  # its words in the build summary
+    medium: Medium | None = None  # a different medium for those formats
+    names_format: bool = False  # its word qualifies the format's, before the paper's
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+# In the order their words appear in file names and summaries, and their stylesheets cascade.
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "fillable", "Form fields to type into, instead of lines.", ("handout",),
+        "form.css", "fillable", "fillable", medium="form", names_format=True,
+    ),
+    Option(
+        "booklet", "Impose the print edition as a booklet: two half-size pages to a sheet, "
+        "to print double-sided and fold (Letter or A4 sheets).", ("print",),
+        file_word="booklet", summary="booklet",
+    ),
+    Option(
+        "large_print", "Text at 16 pt or more, with lines and boxes to match.", PAGED_FORMATS,
+        "large-print.css", "large-print", "large print",
+    ),
+    Option(
+        "low_ink", "No filled areas, black and grey only.", PAGED_FORMATS,
+        "low-ink.css", "low-ink", "low ink",
+    ),
+    Option(
+        "discreet", 'A neutral title ("Personal workbook") on the cover, page heads, file '
+        "names and metadata.", tuple(FORMATS),
+    ),
+)  # fmt: skip
+OPTION_NAMES = tuple(option.name for option in OPTIONS)
 
 # Page size and margins per paper; margins leave room for a home printer's unprintable edge.
 PAPERS: dict[str, dict[str, str]] = {
@@ -24,15 +123,14 @@ HALF_PAGES: dict[str, dict[str, str]] = {
 }
 BOOKLET_PAPERS: tuple[str, ...] = tuple(HALF_PAGES)
 
-Medium = Literal["paper", "form", "screen"]
-
 
 @dataclass(frozen=True)
 class Edition:
-    """One thing to make. `parts` and `copies` are for handouts: the worksheets, in order, and
-    how many times to repeat them."""
+    """One thing to make. Options that do not apply to the format are switched off, so two
+    editions that make the same file are equal. `parts` and `copies` are for handouts: the
+    worksheets, in order, and how many times to repeat them."""
 
-    format: Format
+    format: str
     paper: str = "letter"
     large_print: bool = False
     low_ink: bool = False
@@ -46,28 +144,52 @@ class Edition:
     region: str | None = None
 
     def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ValueError(f"unknown format {self.format!r}")
+        for option in OPTIONS:
+            if self.format not in option.formats and getattr(self, option.name):
+                object.__setattr__(self, option.name, False)
         if self.booklet and self.paper not in BOOKLET_PAPERS:
             raise ValueError(f"a booklet prints on {' or '.join(BOOKLET_PAPERS)} sheets")
+
+    @classmethod
+    def make(cls, format: str, paper: str, options: Iterable[str] = (), **more: Any) -> Edition:
+        """An edition with the named options on (those that apply to `format`)."""
+        return replace(cls(format, paper, **more), **dict.fromkeys(options, True))
+
+    @property
+    def record(self) -> Format:
+        return FORMATS[self.format]
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        """The options that are on, in their order."""
+        return tuple(option for option in OPTIONS if getattr(self, option.name))
 
     @property
     def medium(self) -> Medium:
         """How worksheets show: lines and boxes on paper, form fields to type into, or plain
         prompts on a screen."""
-        if self.format == "epub":
-            return "screen"
-        if self.format == "fillable" or (self.format == "handout" and self.fillable):
-            return "form"
-        return "paper"
+        changed = [option.medium for option in self.options if option.medium]
+        return changed[-1] if changed else self.record.medium
 
     @property
-    def is_booklet(self) -> bool:
-        """Only the print edition is imposed; a fillable form is used on a screen."""
-        return self.booklet and self.format == "print"
+    def screen(self) -> bool:
+        return self.medium == "screen"
+
+    @property
+    def paged(self) -> bool:
+        return self.record.paged
+
+    @property
+    def packaged(self) -> bool:
+        """Documents packaged with their fonts and images (an EPUB), not laid out on pages."""
+        return self.record.packaged
 
     @property
     def page_size(self) -> dict[str, str]:
         """The size of one page as laid out (half the sheet for a booklet)."""
-        return HALF_PAGES[self.paper] if self.is_booklet else PAPERS[self.paper]
+        return HALF_PAGES[self.paper] if self.booklet else PAPERS[self.paper]
 
     @property
     def small_page(self) -> bool:
@@ -78,31 +200,49 @@ class Edition:
     def sheet_size(self) -> dict[str, str]:
         return PAPERS[self.paper]
 
+    def stylesheets(self) -> tuple[str, ...]:
+        """In cascade order: `.css` files come from styles/, `.css.j2` are templates (they
+        need the edition, e.g. the paper size). The workbook's custom.css comes last."""
+        names = self.record.stylesheets
+        if self.paged:
+            names += tuple(option.stylesheet for option in self.options if option.stylesheet)
+            names += ("page.css.j2", "brand.css.j2")
+        return (*names, "custom.css")
+
     def describe(self) -> str:
         """A few words for the build summary: 'print PDF, A4, large print'."""
-        words = [f"{self.format} PDF" if self.format != "epub" else "EPUB"]
-        if self.format != "epub":
+        words = [self.record.label]
+        if self.paged:
             words.append(self.sheet_size["label"])
-        words += [name for name, on in self._options() if on]
+        words += [option.summary for option in self.options if option.summary]
         return ", ".join(words)
 
-    def _options(self) -> tuple[tuple[str, bool], ...]:
-        return (
-            ("fillable", self.format == "handout" and self.fillable),
-            ("booklet", self.is_booklet),
-            ("large print", self.large_print),
-            ("low ink", self.low_ink),
-        )
-
     def filename(self, slug: str) -> str:
-        if self.format == "epub":
-            return f"{slug}.epub"
-        name = [slug, self.format]
-        if self.format == "handout":
-            name += [*self.parts, *(["fillable"] if self.fillable else [])]
-        name.append(self.paper)
-        name += [word.replace(" ", "-") for word, on in self._options()[1:] if on]
-        return "-".join(name) + ".pdf"
+        words = [slug, self.record.file_word, *self.parts]
+        words += [o.file_word for o in self.options if o.names_format and o.file_word]
+        if self.paged:
+            words.append(self.paper)
+        words += [o.file_word for o in self.options if not o.names_format and o.file_word]
+        return "-".join(word for word in words if word) + self.record.suffix
+
+    def plain(self) -> Edition:
+        """The same edition with no options, parts or copies (for the page map, checks)."""
+        return Edition(self.format, self.paper, discreet=self.discreet, region=self.region)
+
+
+def variants(formats: tuple[str, ...] = tuple(FORMATS)) -> Iterator[Edition]:
+    """Every format plain, with each option that applies to it, and on each paper: enough to
+    render every branch of every template and stylesheet (`workbook check`)."""
+    for name in formats:
+        record = FORMATS[name]
+        yield Edition(name)
+        for option in OPTIONS:
+            if name in option.formats:
+                yield replace(Edition(name), **{option.name: True})
+        if record.paged:
+            for paper in PAPERS:
+                if paper != "letter":
+                    yield Edition(name, paper)
 
 
 @dataclass(frozen=True)

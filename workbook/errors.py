@@ -67,6 +67,12 @@ class Problems:
             raise WorkbookError(self.items)
 
 
+def usage_problem(message: str, option: str | None = None) -> click.UsageError:
+    """A choice on the command line that cannot be made (exit code 2), wherever it is found:
+    in the request, or once the workbook is read (a part id that is not there)."""
+    return click.BadParameter(message, param_hint=option) if option else click.UsageError(message)
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest known word, or nothing."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)

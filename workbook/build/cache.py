@@ -1,13 +1,14 @@
-"""The build cache: an edition whose inputs have not changed since it was last written, and whose
-file is still the one written then, is not built again.
+"""The build cache: a file whose inputs have not changed since it was last written, and which is
+still the one written then, is not built again.
 
-An edition's key is a sha256 over everything that can change its bytes: this tool's code and
-version, the libraries that lay out and package it, the loaded Book (its settings, every chapter
-and worksheet, brand and helplines, after --only/--skip/--brand/--discreet), the edition and its
-options, every template and stylesheet (the workbook's own and the bundled ones), the fonts,
-SOURCE_DATE_EPOCH and today's date. Files the layout fetched (images, logo, fonts) are recorded
-with their own sha256 and checked too. A record also holds the sha256 of the file written, so a
-file changed or replaced by hand is rebuilt.
+A job's key is a sha256 over everything that can change its bytes: this tool's code and
+version, the libraries that lay out and package it, the job's packet (the loaded Book: its
+settings, every chapter and worksheet, brand and helplines, after --only/--skip/--brand/
+--discreet), its edition and options, the client it is for, every template and stylesheet (the
+workbook's own and the bundled ones), the fonts, SOURCE_DATE_EPOCH and today's date. Files the
+layout fetched (images, logo, fonts) are recorded with their own sha256 and checked too. A
+record also holds the sha256 of the file written, so a file changed or replaced by hand is
+rebuilt.
 
 Records live in the user's cache folder ($WORKBOOK_CACHE_DIR, else $XDG_CACHE_HOME/workbook or
 ~/.cache/workbook), one folder per output folder; they hold hashes, file names and the summary's
@@ -25,7 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from workbook import __version__
-from workbook.editions import Edition
+from workbook.build.jobs import Job
 from workbook.model import Book
 from workbook.resources import PACKAGE_DIR, bundled_styles, bundled_templates, font_dir
 
@@ -54,14 +55,18 @@ class BuildCache:
         self.folder = cache_root() / where
         self.output_dir = output_dir
         self.base = _base_key(book)
+        self._packets: dict[int, str] = {}  # id of a packet: its repr, made once
 
-    def key(self, edition: Edition) -> str:
-        return hashlib.sha256(f"{self.base}|{edition!r}".encode()).hexdigest()
+    def key(self, job: Job) -> str:
+        packet = self._packets.setdefault(id(job.packet), repr(job.packet))
+        mixed = f"{self.base}|{packet}|{job.edition!r}|{job.personal!r}"
+        return hashlib.sha256(mixed.encode()).hexdigest()
 
-    def fresh(self, edition: Edition, name: str) -> str | None:
-        """The summary's words for `name` if it need not be built again, else None."""
+    def fresh(self, job: Job) -> str | None:
+        """The summary's words for the job's file if it need not be built again, else None."""
+        name = job.name
         record = self._read(name)
-        if record is None or record.get("key") != self.key(edition):
+        if record is None or record.get("key") != self.key(job):
             return None
         deps = record.get("deps")
         detail = record.get("detail")
@@ -73,11 +78,12 @@ class BuildCache:
             return None
         return detail
 
-    def store(self, edition: Edition, name: str, detail: str, deps: Iterable[Path]) -> None:
+    def store(self, job: Job, detail: str, deps: Iterable[Path]) -> None:
         """Remember a file just written; a cache that cannot be written is no cache."""
+        name = job.name
         record = {
             "format": FORMAT,
-            "key": self.key(edition),
+            "key": self.key(job),
             "output": sha256_file(self.output_dir / name),
             "deps": {str(path): sha256_file(path) for path in sorted(set(deps))},
             "detail": detail,
@@ -100,7 +106,7 @@ class BuildCache:
 
 
 def _base_key(book: Book) -> str:
-    """Everything but the edition: one hash for the whole build."""
+    """Everything but the job: one hash for the whole build."""
     digest = hashlib.sha256()
     for part in (
         f"workbook {__version__}",
@@ -108,7 +114,6 @@ def _base_key(book: Book) -> str:
         _versions(),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         dt.date.today().isoformat(),
-        repr(book),
     ):
         digest.update(part.encode() + b"\0")
     folders = (

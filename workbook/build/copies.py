@@ -1,36 +1,28 @@
-"""Client copies: one PDF and EPUB per client, and an index CSV beside them.
+"""Client copies in a build's plan: one job per client and edition, and an index CSV.
 
 A client's name is printed on the personal page only. Files are numbered (`SLUG-copy-01...`)
-unless names are asked for; the index maps numbers to names. The shared interior is rendered
-and laid out once per packet; each copy only adds its own personal page.
+unless names are asked for; the index maps numbers to names. Clients who get the same parts
+share a packet, whose interior the writers lay out once; each copy only adds its personal page.
 """
 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import datetime as dt
 import io
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbook.build.jobs import Extra, Job
 from workbook.build.packets import UnknownParts, check_ids, select_parts, split_ids
 from workbook.editions import Edition, Personal
 from workbook.errors import Problems, WorkbookError
 from workbook.model import Book
-from workbook.render import TITLE_PAGE, environment, render, render_personal
 from workbook.sources.loader import source_date_epoch
 from workbook.sources.settings import slugify
-from workbook.writers.layouts import Layouts
-from workbook.writers.staging import staging
 
 MAX_NAME = 120
 HEADER_NAMES = ("name", "client", "client name")
-
-# Writes one copy for a client into a temporary file; returns a few words on what it wrote.
-CopyWriter = Callable[[Personal, Path], str]
 
 
 @dataclass(frozen=True)
@@ -38,12 +30,6 @@ class Client:
     name: str
     parts: tuple[str, ...] = ()  # this client's packet; empty: the --only/--skip choice
     line: int | None = None
-
-
-@dataclass(frozen=True)
-class CopyFile:
-    path: Path
-    detail: str
 
 
 def read_clients(path: Path) -> tuple[Client, ...]:
@@ -107,38 +93,29 @@ def file_tags(clients: tuple[Client, ...], name_files: bool) -> tuple[str, ...]:
     return tuple(tags)
 
 
-def write_copies(
+def copy_jobs(
     book: Book,
-    output_dir: Path,
     editions: tuple[Edition, ...],
     clients: tuple[Client, ...],
     choice: tuple[tuple[str, ...], tuple[str, ...]],
     name_files: bool = False,
-) -> tuple[CopyFile, ...]:
-    """Every client's copy of every edition, and the index. `choice` is (only, skip)."""
-    env = environment(book.project_dir)
+) -> tuple[tuple[Job, ...], Extra]:
+    """Every client's copy of every edition, and the index. `choice` is (only, skip): the
+    packet of a client whose row names no parts."""
     tags = file_tags(clients, name_files)
     day = prepared_on()
-    written: list[CopyFile] = []
+    jobs: list[Job] = []
     files: dict[int, list[str]] = {i: [] for i in range(len(clients))}
-    with staging(output_dir) as stage:
-        for parts, members in _packets(clients, choice).items():
-            packet = select_parts(book, *parts)
-            layouts = Layouts(packet, env)
-            for edition in editions:
-                write = COPY_WRITERS[edition.format](packet, edition, layouts)
-                for index in members:
-                    client = clients[index]
-                    name = edition.filename(f"{book.meta.slug}-{tags[index]}")
-                    personal = Personal(client.name, date_text(day, edition.region))
-                    detail = write(personal, stage.temp_for(name))
-                    written.append(CopyFile(output_dir / name, detail))
-                    files[index].append(name)
-        index_name = f"{book.meta.slug}-index.csv"
-        _write_index(stage.temp_for(index_name), clients, files)
-        written.append(CopyFile(output_dir / index_name, "index of copies"))
-        stage.commit()
-    return tuple(written)
+    for parts, members in _packets(clients, choice).items():
+        packet = select_parts(book, *parts)
+        for edition in editions:
+            for index in members:
+                name = edition.filename(f"{book.meta.slug}-{tags[index]}")
+                personal = Personal(clients[index].name, date_text(day, edition.region))
+                jobs.append(Job(name, edition, packet, personal))
+                files[index].append(name)
+    index_name = f"{book.meta.slug}-index.csv"
+    return tuple(jobs), Extra(index_name, _index(clients, files), "index of copies")
 
 
 def _packets(
@@ -152,61 +129,11 @@ def _packets(
     return groups
 
 
-def _write_index(temp: Path, clients: tuple[Client, ...], files: dict[int, list[str]]) -> None:
+def _index(clients: tuple[Client, ...], files: dict[int, list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["number", "name", "parts", "files"])
     for index, client in enumerate(clients):
         parts = " ".join(client.parts)
         writer.writerow([index + 1, client.name, parts, " ".join(files[index])])
-    temp.write_text(out.getvalue(), encoding="utf-8")
-
-
-def _pdf_writer(book: Book, edition: Edition, layouts: Layouts) -> CopyWriter:
-    """The shared interior is laid out and written once; each copy swaps in its own cover.
-    The shared cover has a blank client line, so each copy's cover has the same shape."""
-    from workbook.build import describe_pdf
-    from workbook.writers.pdf import PageMaker, write_pdf
-    from workbook.writers.pdfcopies import write_with_cover
-
-    rendered, layout = layouts.get(edition, BLANK)
-    with tempfile.TemporaryDirectory() as folder:
-        shared_path = Path(folder) / "shared.pdf"
-        pdf = write_pdf(rendered, layout, shared_path)
-        shared = shared_path.read_bytes()
-    maker = PageMaker(rendered, book.project_dir / "chapters", layouts.fetcher())
-
-    def write(personal: Personal, temp: Path) -> str:
-        cover = maker.make(render_personal(book, edition, personal, layouts.env))
-        write_with_cover(shared, cover, temp)
-        return describe_pdf(edition, pdf)
-
-    return write
-
-
-def _epub_writer(book: Book, edition: Edition, layouts: Layouts) -> CopyWriter:
-    """Only the title page differs from copy to copy."""
-    from workbook.writers.cover import draw_cover
-    from workbook.writers.epub import write_epub
-
-    rendered = render(book, edition, layouts.env, layouts.page_map(edition), BLANK)
-    cover_png = draw_cover(book.meta)
-
-    def write(personal: Personal, temp: Path) -> str:
-        page = render_personal(book, edition, personal, layouts.env)
-        documents = tuple(page if d.name == TITLE_PAGE else d for d in rendered.documents)
-        copy = dataclasses.replace(rendered, documents=documents)
-        result = write_epub(copy, book.meta, cover_png, temp)
-        return f"EPUB, {result.files} parts"
-
-    return write
-
-
-# A client line with no name, for the shared interior: each copy replaces that page.
-BLANK = Personal("\u2003", "")
-
-COPY_WRITERS: dict[str, Callable[[Book, Edition, Layouts], CopyWriter]] = {
-    "print": _pdf_writer,
-    "fillable": _pdf_writer,
-    "epub": _epub_writer,
-}
+    return out.getvalue()

@@ -1,76 +1,73 @@
-"""Runs a build's editions: skips the ones the cache says are fresh, then lays out and writes
-the rest, in parallel processes when there are cores to spare.
+"""Runs a plan: skips the jobs the cache says are fresh, then lays out and writes the rest, in
+parallel processes when there are cores to spare, and stages every file so that nothing
+half-written reaches the output folder.
 
-Editions that share a layout run in one process: the EPUB's page list comes from the print
-edition's layout, so the EPUB goes with the print edition on the same paper. Each process writes
-its own staged temporary files; they are moved into place together once every one is complete,
-so the files are the same bytes however many processes made them.
+Jobs that share a layout run in one process: the EPUB's page list comes from the print
+edition's layout, so the EPUB goes with the print edition on the same paper, and client copies
+go with their packet's edition. Each process writes its own staged temporary files; they are
+moved into place together once every one is complete, so the files are the same bytes however
+many processes made them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from workbook.build import parallel
 from workbook.build.cache import BuildCache
+from workbook.build.jobs import Job, Plan
 from workbook.editions import Edition
-from workbook.model import Book
-from workbook.render import environment
-from workbook.writers.layouts import Layouts, print_edition_for
+from workbook.render import Environment, environment
+from workbook.writers import writer_for
+from workbook.writers.layouts import BLANK, Layouts, print_edition_for
 from workbook.writers.staging import staging
 
-# Writes one edition into a temporary file; returns a few words on what it wrote.
-Writer = Callable[[Edition, Layouts, Path], str]
-# What a process sends back: the words for each edition it wrote, and the files it read.
-GroupResult = tuple[dict[int, str], set[Path]]
+Step = Callable[[str, str], None]
+# What a process sends back: the words for each file it wrote, and the files it read.
+GroupResult = tuple[dict[str, str], set[Path]]
 
 
-def run_editions(
-    book: Book,
-    output_dir: Path,
-    editions: tuple[Edition, ...],
-    writers: dict[str, Writer],
-    use_cache: bool = True,
-) -> list[tuple[Path, str]]:
-    """(file, words for the summary) for each edition, built or still fresh from last time."""
-    editions = tuple(dict.fromkeys(editions))  # asked twice, made once
-    names = [edition.filename(book.meta.slug) for edition in editions]
-    cache = BuildCache(output_dir, book) if use_cache else None
-    details: dict[int, str] = {}
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    detail: str
+
+
+def run(plan: Plan, step: Step) -> tuple[Written, ...]:
+    """Every file of the plan, built or still fresh from last time, in the plan's order."""
+    jobs = tuple({job.name: job for job in plan.jobs}.values())  # asked twice, made once
+    cache = BuildCache(plan.output_dir, plan.book) if plan.use_cache else None
+    details: dict[str, str] = {}
     if cache is not None:
-        for index, (edition, name) in enumerate(zip(editions, names, strict=True)):
-            if (detail := cache.fresh(edition, name)) is not None:
-                details[index] = f"{detail}, up to date"
-    todo = [index for index in range(len(editions)) if index not in details]
-    if todo:
-        built, read = _build(book, output_dir, editions, names, todo, writers)
+        for job in jobs:
+            if (detail := cache.fresh(job)) is not None:
+                details[job.name] = f"{detail}, up to date"
+    todo = [job for job in jobs if job.name not in details]
+    if todo or plan.extras:
+        built, read = _build(plan, todo, step)
         details.update(built)
         if cache is not None:
-            for index, detail in built.items():
-                cache.store(editions[index], names[index], detail, read)
-    return [(output_dir / name, details[index]) for index, name in enumerate(names)]
+            for job in todo:
+                cache.store(job, built[job.name], read)
+    written = [Written(plan.output_dir / job.name, details[job.name]) for job in jobs]
+    written += [Written(plan.output_dir / extra.name, extra.detail) for extra in plan.extras]
+    return tuple(written)
 
 
-def _build(
-    book: Book,
-    output_dir: Path,
-    editions: tuple[Edition, ...],
-    names: list[str],
-    todo: list[int],
-    writers: dict[str, Writer],
-) -> GroupResult:
-    layouts = Layouts(book, environment(book.project_dir))
-    groups = layout_groups(editions, todo)
-    if len(groups) > 1 and parallel.can_fork():
-        import weasyprint  # noqa: F401  once, before the workers start, rather than in each
-    with staging(output_dir) as stage:
-        temps = {index: stage.temp_for(names[index]) for index in todo}
-        tasks = [partial(_run_group, group, editions, temps, layouts, writers) for group in groups]
+def _build(plan: Plan, todo: list[Job], step: Step) -> GroupResult:
+    env = environment(plan.book.project_dir)
+    with staging(plan.output_dir) as stage:
+        temps = {job.name: stage.temp_for(job.name) for job in todo}
+        for extra in plan.extras:
+            stage.temp_for(extra.name).write_text(extra.text, encoding="utf-8")
+        groups = layout_groups(todo)
+        tasks = [partial(_run_group, group, temps, env, step) for group in groups]
         results = parallel.run_all(tasks)
         stage.commit()
-    details: dict[int, str] = {}
+    details: dict[str, str] = {}
     read: set[Path] = set()
     for group_details, group_read in results:
         details.update(group_details)
@@ -78,50 +75,46 @@ def _build(
     return details, read
 
 
-def layout_groups(editions: tuple[Edition, ...], todo: list[int]) -> list[list[int]]:
-    """Indexes of the editions to make, grouped so that no layout is made twice."""
-    groups: list[list[int]] = []
-    by_edition: dict[Edition, list[int]] = {}
-    for index in todo:
-        if editions[index].format != "epub":
-            groups.append([index])
-            by_edition[editions[index]] = groups[-1]
-    for index in todo:
-        if editions[index].format == "epub":
-            host = by_edition.get(print_edition_for(editions[index]))
-            if host is None:
-                groups.append([index])
-            else:
-                host.append(index)
-    return groups
+def layout_groups(jobs: list[Job]) -> list[list[Job]]:
+    """The jobs to make, grouped so that no layout is made twice: by packet and by the
+    layout each needs (its own, or for an EPUB the print edition's on the same paper)."""
+    groups: dict[tuple[object, ...], list[Job]] = {}
+    for job in sorted(jobs, key=lambda job: job.edition.record.split):  # layouts first
+        groups.setdefault(_layout_key(job), []).append(job)
+    return list(groups.values())
+
+
+def _layout_key(job: Job) -> tuple[object, ...]:
+    return (job.packet_key, _layout_edition(job), job.personal is None)
 
 
 def _run_group(
-    group: list[int],
-    editions: tuple[Edition, ...],
-    temps: dict[int, Path],
-    layouts: Layouts,
-    writers: dict[str, Writer],
+    group: list[Job], temps: dict[str, Path], env: Environment, step: Step
 ) -> GroupResult:
-    """The editions that share a layout. Once it is made, writing the print PDF and packaging
-    the EPUB go on side by side, each in its own process."""
-    write = partial(_write_one, editions=editions, temps=temps, layouts=layouts, writers=writers)
-    if len(group) > 1 and parallel.can_fork():
-        layouts.get(editions[group[0]])  # the print layout, which the EPUB's page list reads
-        outcomes = parallel.run_all([partial(write, index) for index in group])
+    """Jobs that share a layout. Once it is made, each edition's files (the print PDF, the
+    EPUB, their client copies) are written side by side, each edition in its own process."""
+    layouts = Layouts(group[0].packet, env, step)
+    by_edition: dict[Edition, list[Job]] = {}
+    for job in group:
+        by_edition.setdefault(job.edition, []).append(job)
+    write = partial(_write_all, layouts=layouts, temps=temps)
+    if len(by_edition) > 1 and parallel.can_fork():
+        first = group[0]  # the layout the others read: made once, before the processes part
+        layouts.get(_layout_edition(first), None if first.personal is None else BLANK)
+        outcomes = parallel.run_all([partial(write, jobs) for jobs in by_edition.values()])
     else:
-        outcomes = [write(index) for index in group]
-    details = {index: detail for index, detail, _ in outcomes}
-    return details, set().union(*(read for _, _, read in outcomes))
+        outcomes = [write(jobs) for jobs in by_edition.values()]
+    details = {name: detail for outcome in outcomes for name, detail in outcome[0].items()}
+    return details, set().union(*(read for _, read in outcomes))
 
 
-def _write_one(
-    index: int,
-    editions: tuple[Edition, ...],
-    temps: dict[int, Path],
-    layouts: Layouts,
-    writers: dict[str, Writer],
-) -> tuple[int, str, set[Path]]:
-    edition = editions[index]
-    detail = writers[edition.format](edition, layouts, temps[index])
-    return index, detail, set(layouts.read)
+def _layout_edition(job: Job) -> Edition:
+    return print_edition_for(job.edition) if job.edition.record.split else job.edition
+
+
+def _write_all(jobs: list[Job], layouts: Layouts, temps: dict[str, Path]) -> GroupResult:
+    details = {}
+    for job in jobs:
+        write = writer_for(job.edition)
+        details[job.name] = write(job.edition, job.personal, layouts, temps[job.name])
+    return details, set(layouts.read)

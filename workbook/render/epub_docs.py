@@ -9,7 +9,7 @@ from typing import Any
 
 from workbook.errors import Problem, WorkbookError
 from workbook.model import Book, Part
-from workbook.render import BACK_PAGE, TITLE_PAGE, Document
+from workbook.render.documents import BACK_PAGE, TITLE_PAGE, Document
 from workbook.render.pages import PageMap, PageStart, keys_in, mark_page_breaks
 
 Template = Callable[..., str]

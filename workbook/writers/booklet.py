@@ -34,11 +34,22 @@ def impose(source: Path, target: Path, sheet: dict[str, str]) -> None:
         for left, right in booklet_order(len(pages.pages)):
             out.add_blank_page(page_size=(width, height))
             side = out.pages[-1]
-            side.add_overlay(pages.pages[left], Rectangle(0, 0, width / 2, height))
-            side.add_overlay(pages.pages[right], Rectangle(width / 2, 0, width, height))
+            _place(side, pages.pages[left], "/Left", Rectangle(0, 0, width / 2, height))
+            _place(side, pages.pages[right], "/Right", Rectangle(width / 2, 0, width, height))
         out.docinfo = out.copy_foreign(pages.docinfo)
         out.Root.Lang = pikepdf.String(str(pages.Root.get("/Lang", "en")))
         out.save(target, deterministic_id=True)
+
+
+def _place(side: pikepdf.Page, page: pikepdf.Page, name: str, box: Rectangle) -> None:
+    """Draw `page` in `box` of `side`, as pikepdf's add_overlay does, but under a fixed name:
+    add_overlay names each placed page at random, so two builds would differ."""
+    form = page.as_form_xobject()
+    placed = side.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(name))
+    side.contents_add(b"q\n", prepend=True)
+    side.contents_add(b"Q\n", prepend=False)
+    side.contents_add(side.calc_form_xobject_placement(form, placed, box, allow_expand=True))
+    side.contents_coalesce()
 
 
 def _points(length: str) -> float:

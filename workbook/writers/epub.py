@@ -1,7 +1,8 @@
 """The EPUB writer: packages rendered documents with ebooklib into a reproducible EPUB 3.
 
 The documents arrive as finished XHTML (page breaks, landmarks, language and all) and are
-stored as they are; ebooklib writes the package file, the NCX and the zip.
+stored as they are; ebooklib writes the package file, the NCX and the zip. The print page
+numbers come from the print edition on the same paper, laid out once for the build.
 """
 
 from __future__ import annotations
@@ -10,16 +11,19 @@ import datetime as dt
 import io
 import uuid
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ebooklib import epub
 
+from workbook.editions import Edition, Personal
 from workbook.model import Metadata
-from workbook.render import Document, Rendered
+from workbook.render import TITLE_PAGE, Document, Rendered, render, render_personal
 from workbook.safefiles import read_limited
 from workbook.sources.media import MAX_IMAGE_BYTES
+from workbook.writers.cover import draw_cover
+from workbook.writers.layouts import BLANK, Layouts
 
 NAMESPACE = uuid.UUID("8a1c2f1e-3f51-4f43-9b9e-6b1e8f1a2d10")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -35,6 +39,27 @@ CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 class EpubResult:
     path: Path
     files: int
+
+
+def write(edition: Edition, personal: Personal | None, layouts: Layouts, temp: Path) -> str:
+    """A client's copy differs only in its title page: the rest is rendered once."""
+    book, env = layouts.book, layouts.env
+    if personal is None:
+        pages = layouts.page_map(edition)
+        layouts.step("EPUB", "packaging")
+        rendered = render(book, edition, env, pages=pages)
+    else:
+        shared = layouts.once(
+            ("shared epub", edition),
+            lambda: render(book, edition, env, layouts.page_map(edition, BLANK), BLANK),
+        )
+        page = render_personal(book, edition, personal, env)
+        documents = tuple(page if d.name == TITLE_PAGE else d for d in shared.documents)
+        rendered = replace(shared, documents=documents)
+    cover = layouts.once("cover image", lambda: draw_cover(book.meta))
+    result = write_epub(rendered, book.meta, cover, temp)
+    layouts.step("EPUB", "done")
+    return f"EPUB, {result.files} parts"
 
 
 def stable_identifier(meta: Metadata) -> str:

@@ -2,6 +2,7 @@
 
 No network, ever. Anything outside the workbook's folder and the bundled templates, styles and
 fonts (http, other folders, symlinks that lead out, devices) is refused and reported by the build.
+Every file fetched is remembered, so the build cache can tell when one of them changes.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ class RefusedURL(ValueError):
 
 
 class SafeFetcher(URLFetcher):
-    def __init__(self, roots: tuple[Path, ...]) -> None:
+    def __init__(self, roots: tuple[Path, ...], read: set[Path] | None = None) -> None:
         super().__init__(allowed_protocols=("file", "data"))
         self.roots = tuple(root.resolve() for root in roots)
         self.refused: list[str] = []
+        self.read = read if read is not None else set()  # every file fetched
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url.startswith("data:"):
@@ -41,4 +43,6 @@ class SafeFetcher(URLFetcher):
         parsed = urlparse(url)
         if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
             raise Refused("only files inside the workbook's folder can be used (no web addresses)")
-        return checked_path(Path(unquote(parsed.path)), self.roots)
+        path = checked_path(Path(unquote(parsed.path)), self.roots)
+        self.read.add(path)
+        return path

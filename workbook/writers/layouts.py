@@ -1,61 +1,75 @@
-"""Laid-out PDF editions, made at most once per build and shared by everything that needs them:
-the PDF writer writes a layout, client copies reuse it with their own cover, and the EPUB reads
-its print page numbers from the print edition's layout."""
+"""What the writers of one packet share in a build: each edition rendered and laid out at most
+once (the PDF writer writes a layout, client copies reuse it with their own cover, the EPUB reads
+its print page numbers from the print edition's layout), and anything else made once per packet.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from workbook.build import progress
 from workbook.editions import PAPERS, Edition, Personal
 from workbook.model import Book
 from workbook.render import Environment, Rendered, render
-from workbook.render.pages import PageMap
+from workbook.render.pages import PageMap, find_page_starts
 from workbook.resources import bundled_styles, bundled_templates, font_dir
+from workbook.writers.fetcher import SafeFetcher
+from workbook.writers.paged import lay_out
+
+T = TypeVar("T")
+Step = Callable[[str, str], None]  # (what, doing): where progress is reported
+# A client line with no name, for the shared interior of client copies: each copy replaces
+# the page that carries it.
+BLANK = Personal("\u2003", "")
+
+
+def _quiet(what: str, doing: str) -> None:
+    pass
 
 
 class Layouts:
-    def __init__(self, book: Book, env: Environment) -> None:
+    def __init__(self, book: Book, env: Environment, step: Step = _quiet) -> None:
         self.book = book
         self.env = env
-        self._done: dict[tuple[Edition, Personal | None], tuple[Rendered, Any]] = {}
+        self.step = step
         self.read: set[Path] = set()  # every file the layouts fetched, for the build cache
+        self._made: dict[Hashable, object] = {}
 
-    def fetcher(self) -> Any:
+    def once(self, key: Hashable, make: Callable[[], T]) -> T:
+        """`make()`, or what it gave the first time it was asked for with `key`."""
+        if key not in self._made:
+            self._made[key] = make()
+        return cast(T, self._made[key])
+
+    def fetcher(self) -> SafeFetcher:
         """The only way a document reaches a file: inside the project or the bundled files."""
-        from workbook.writers.recording import RecordingFetcher
-
         roots = (self.book.project_dir, bundled_templates(), bundled_styles(), font_dir())
-        return RecordingFetcher(roots, self.read)
+        return SafeFetcher(roots, self.read)
 
     def get(self, edition: Edition, personal: Personal | None = None) -> tuple[Rendered, Any]:
         """The rendered edition and its WeasyPrint layout (with `personal`'s cover, if given)."""
-        key = (edition, personal)
-        if key not in self._done:
-            from workbook.writers.pdf import lay_out
+        return self.once(("layout", edition, personal), lambda: self._lay_out(edition, personal))
 
-            progress.step(progress_label(edition), "laying out")
-            rendered = render(self.book, edition, self.env, personal=personal)
-            layout = lay_out(rendered, self.book.project_dir / "chapters", self.fetcher())
-            self._done[key] = (rendered, layout)
-        return self._done[key]
+    def _lay_out(self, edition: Edition, personal: Personal | None) -> tuple[Rendered, Any]:
+        self.step(progress_label(edition), "laying out")
+        rendered = render(self.book, edition, self.env, personal=personal)
+        return rendered, lay_out(rendered, self.book.project_dir / "chapters", self.fetcher())
 
-    def page_map(self, epub: Edition) -> PageMap:
+    def page_map(self, epub: Edition, personal: Personal | None = None) -> PageMap:
         """Where each page of the print edition matching `epub` (paper, region, discreet)
         begins."""
-        from workbook.render.pages import find_page_starts
-
-        _, layout = self.get(print_edition_for(epub))
+        _, layout = self.get(print_edition_for(epub), personal)
         label = PAPERS[epub.paper]["label"]
         return PageMap(find_page_starts(layout.pages), f"the print edition ({label} paper)")
 
 
-def print_edition_for(epub: Edition) -> Edition:
-    """The print edition whose pages the EPUB's page list follows."""
-    return Edition("print", epub.paper, discreet=epub.discreet, region=epub.region)
+def print_edition_for(edition: Edition) -> Edition:
+    """The print edition whose pages an EPUB's page list follows."""
+    return replace(edition.plain(), format="print")
 
 
 def progress_label(edition: Edition) -> str:
     """'print PDF', 'fillable PDF', 'EPUB': enough to tell the editions of one build apart."""
-    return edition.describe().split(",")[0]
+    return edition.record.label

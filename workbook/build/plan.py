@@ -1,0 +1,100 @@
+"""From a request to a plan: read the workbook (every content problem is found before anything
+is written), apply the therapist's choices, and list the files to make."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from workbook.build.copies import Client, check_clients, copy_jobs, read_clients
+from workbook.build.discreet import discreet_book
+from workbook.build.jobs import Extra, Job, Plan
+from workbook.build.packets import UnknownParts, check_ids, select_parts, unknown_worksheets
+from workbook.build.request import Request
+from workbook.editions import BOOKLET_PAPERS, Edition
+from workbook.errors import usage_problem
+from workbook.model import Book
+from workbook.sources.brand import read_brand_file
+from workbook.sources.helplines import region_from_language
+from workbook.sources.loader import load_book
+
+PART_OPTIONS = "'--only' / '--skip'"
+DEFAULT_PAPER = "letter"
+
+
+def make_plan(request: Request) -> Plan:
+    book = _chosen_book(load_book(request.project_dir), request)
+    request = resolved(request, book)
+    editions = tuple(_editions(request))
+    jobs: tuple[Job, ...]
+    extras: tuple[Extra, ...] = ()
+    clients = _clients(request)
+    if request.handout:
+        if problems := unknown_worksheets(book, request.handout):
+            raise usage_problem(" ".join(problems), "ID")
+        jobs = tuple(Job(e.filename(book.meta.slug), e, book) for e in editions)
+    elif clients:
+        check_clients(book, clients, _clients_label(request))
+        jobs, index = copy_jobs(
+            book, editions, clients, (request.only, request.skip), request.name_files
+        )
+        extras = (index,)
+    else:
+        packet = _select(book, request)
+        jobs = tuple(Job(e.filename(book.meta.slug), e, packet) for e in editions)
+    return Plan(book, request.output_dir, jobs, extras, request.use_cache)
+
+
+def resolved(request: Request, book: Book) -> Request:
+    """The request with what it left open taken from the workbook: the region from the brand,
+    else from the language (en-GB: uk); the paper from the default."""
+    region = request.region
+    if region is None and book.brand is not None:
+        region = book.brand.region
+    if region is None:
+        region = region_from_language(book.meta.language)
+    paper = request.paper or DEFAULT_PAPER
+    if "booklet" in request.options and paper not in BOOKLET_PAPERS:
+        raise usage_problem("a booklet prints on Letter or A4 sheets.", "--paper")
+    return dataclasses.replace(request, region=region, paper=paper)
+
+
+def _chosen_book(book: Book, request: Request) -> Book:
+    """Another brand file, then the discreet title; parts are chosen per packet later."""
+    _select(book, request)  # unknown ids are found before any other file is read
+    if request.brand_file is not None:
+        brand = read_brand_file(request.brand_file, book.project_dir)
+        meta = dataclasses.replace(book.meta, publisher=brand.practice if brand else "")
+        book = dataclasses.replace(book, brand=brand, meta=meta)
+    return discreet_book(book) if request.discreet else book
+
+
+def _select(book: Book, request: Request) -> Book:
+    try:
+        check_ids(book, (*request.only, *request.skip))
+        return select_parts(book, request.only, request.skip)
+    except UnknownParts as error:
+        raise usage_problem(str(error), PART_OPTIONS) from None
+
+
+def _editions(request: Request) -> list[Edition]:
+    assert request.paper is not None  # resolved
+    more = {"discreet": request.discreet, "region": request.region}
+    if request.handout:
+        more |= {"parts": request.handout, "copies": request.copies}
+    unique = dict.fromkeys(
+        Edition.make(name, request.paper, request.options, **more) for name in request.formats
+    )
+    return list(unique)
+
+
+def _clients(request: Request) -> tuple[Client, ...]:
+    if request.clients_file is not None:
+        return read_clients(request.clients_file)
+    if request.client is not None:
+        return (Client(name=request.client.strip()),)
+    return ()
+
+
+def _clients_label(request: Request) -> str:
+    """Where the clients came from, for messages."""
+    return request.clients_file.name if request.clients_file else "--client"

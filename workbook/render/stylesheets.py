@@ -1,0 +1,45 @@
+"""An edition's stylesheet: its files and CSS templates joined in cascade order, each checked
+for anything that would reach outside the book."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from workbook.editions import Edition
+from workbook.errors import Problem, WorkbookError
+from workbook.render.environment import MAX_TEMPLATE_BYTES, Environment, fill
+from workbook.render.safety import css_problems
+from workbook.resources import bundled_styles
+from workbook.safefiles import Refused, read_inside
+
+
+def edition_css(
+    env: Environment, project_dir: Path, edition: Edition, context: dict[str, object]
+) -> str:
+    return "\n".join(_stylesheet(env, project_dir, name, context) for name in edition.stylesheets())
+
+
+def _stylesheet(env: Environment, project_dir: Path, name: str, context: dict[str, object]) -> str:
+    """`.css.j2` names are templates; `.css` files come from the workbook's styles/ folder,
+    else from the bundled one."""
+    if name.endswith(".j2"):
+        return _checked(fill(env, name, context), f"templates/{name}")
+    own = project_dir / "styles" / name
+    if os.path.lexists(own):
+        try:
+            raw = read_inside(own, (project_dir.resolve(),), MAX_TEMPLATE_BYTES)
+            return _checked(raw.decode("utf-8-sig"), f"styles/{name}")
+        except (Refused, UnicodeDecodeError) as refusal:
+            reason = refusal if isinstance(refusal, Refused) else "it is not UTF-8 text"
+            raise WorkbookError([Problem(f"styles/{name}", f"cannot be used: {reason}")]) from None
+    if (bundled_styles() / name).is_file():
+        return (bundled_styles() / name).read_text(encoding="utf-8")
+    raise WorkbookError([Problem(f"styles/{name}", "stylesheet not found")])
+
+
+def _checked(css: str, file: str) -> str:
+    problems = css_problems(css, file)
+    if problems:
+        raise WorkbookError(problems)
+    return css
