@@ -75,3 +75,42 @@ def test_without_epubcheck_a_note_says_the_epub_was_not_fully_checked(
 def test_usage_errors_exit_2(sample):
     assert run("check", "-p", str(sample.root / "nowhere")).exit_code == 2
     assert run("check", "--outputs", str(sample.root / "nowhere")).exit_code == 2
+
+
+def test_every_format_and_option_is_checked(sample):
+    """Templates and stylesheets that only some editions use fail `check` as they would fail
+    the build of those editions."""
+    sample.write(
+        "templates/handout.html",
+        '{% extends "default:handout.html" %}{% block title %}{{ nosuch.thing }}{% endblock %}',
+    )
+    sample.write("styles/large-print.css", "body { background: url(http://example.com/x.png); }")
+    sample.write("styles/low-ink.css", "@import url('https://example.com/ink.css');")
+    sample.write(
+        "templates/cover.html",
+        '{% extends "default:cover.html" %}'
+        "{% block cover_client %}{% if client %}{{ client.nme }}{% endif %}{% endblock %}",
+    )
+    result = run("check", "-p", str(sample.root))
+    assert result.exit_code == 1, result.output
+    for text in (
+        "templates/handout.html:1: template error: 'nosuch' is undefined",
+        "styles/large-print.css:1: 'http://example.com/x.png' would be fetched from the web",
+        "styles/low-ink.css:1: 'https://example.com/ink.css' would be fetched from the web",
+        "templates/cover.html:1: template error:",
+    ):
+        assert text in result.output
+    assert "nme" in result.output
+
+
+def test_check_renders_every_variant_the_records_name():
+    from workbook.editions import FORMATS, OPTIONS, PAPERS, variants
+
+    made = list(variants())
+    for name, record in FORMATS.items():
+        assert any(e.format == name and not e.options for e in made)
+        for option in OPTIONS:
+            if name in option.formats:
+                assert any(e.format == name and e.options == (option,) for e in made), option
+        if record.paged:
+            assert {e.paper for e in made if e.format == name} == set(PAPERS)

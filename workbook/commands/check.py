@@ -3,17 +3,21 @@ built files checked too (each PDF opens and has every part; each EPUB passes epu
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook.build import limits
 from workbook.build.limits import time_limit
-from workbook.editions import FORMATS, Edition
+from workbook.editions import Edition, Personal, variants
 from workbook.errors import Problem, WorkbookError
 from workbook.model import Book
-from workbook.render import environment, render
+from workbook.render import Environment, environment, render, render_personal
 from workbook.sources.loader import load_book
+
+# A client's page is rendered too, so a template's client branch is checked like the rest.
+SAMPLE_CLIENT = Personal("Sam Sample", "1 January 2026")
 
 
 class CheckFailed(WorkbookError):
@@ -28,7 +32,8 @@ class CheckReport:
 
 
 def check(project_dir: Path, outputs: Path | None) -> CheckReport:
-    """Load the sources and render every edition (templates, styles, safety), writing nothing."""
+    """Load the sources and render every format with every option, on every paper (templates,
+    styles, safety), writing nothing: what would fail a build fails here."""
     report = CheckReport()
     with time_limit(limits.BUILD_SECONDS, "the check"):
         _check_sources(project_dir, outputs, report)
@@ -42,9 +47,9 @@ def _check_sources(project_dir: Path, outputs: Path | None, report: CheckReport)
         report.problems.extend(error.problems)
         return
     env = environment(book.project_dir)
-    for fmt in FORMATS:
+    for edition in _editions(book):
         try:
-            render(book, Edition(fmt), env)
+            _render(book, edition, env)
         except WorkbookError as error:
             report.problems.extend(p for p in error.problems if p not in report.problems)
     chapters = sum(1 for p in book.parts if p.kind == "chapter")
@@ -52,6 +57,29 @@ def _check_sources(project_dir: Path, outputs: Path | None, report: CheckReport)
     report.lines.append(f"Checked {counts}, their templates and styles.")
     if outputs is not None:
         check_outputs(book, outputs, report)
+
+
+def _editions(book: Book) -> list[Edition]:
+    """Every variant (a handout holds every worksheet twice), and the print and EPUB editions
+    with one region's helplines as well as every region's."""
+    sheets = tuple(part.id for part in book.worksheets)
+    editions = []
+    for edition in variants():
+        if edition.record.command == "handout":
+            if not sheets:
+                continue
+            edition = dataclasses.replace(edition, parts=sheets, copies=2)
+        editions.append(edition)
+    if book.helplines and book.helplines.regions:
+        region = book.helplines.regions[0].code
+        editions += [Edition("print", region=region), Edition("epub", region=region)]
+    return editions
+
+
+def _render(book: Book, edition: Edition, env: Environment) -> None:
+    render(book, edition, env)
+    if edition.record.personal_page and edition == Edition(edition.format):
+        render_personal(book, edition, SAMPLE_CLIENT, env)
 
 
 def _count(number: int, word: str) -> str:
