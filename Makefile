@@ -10,16 +10,12 @@ BIN := $(VENV)/bin
 build: $(VENV)/.installed
 	$(BIN)/workbook build
 
-test: $(VENV)/.installed test-deps
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: $(VENV)/.installed test-deps lint
 	$(BIN)/python -m pytest
 
 # The edit-test loop, well under a minute: the linters and every test not marked slow (the
 # golden tests included; no PDF written, no epubcheck, Ace or build in a subprocess).
-test-fast: $(VENV)/.installed
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test-fast: $(VENV)/.installed lint
 	$(BIN)/python -m pytest -m "not slow"
 
 # Writes tests/golden/ again from what render() makes now, after an intended change to
@@ -27,9 +23,11 @@ test-fast: $(VENV)/.installed
 golden: $(VENV)/.installed
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden
 
+# ruff for style, mypy (strict) for types.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Speed against pandoc, rebuilds, batches, start-up and scale; writes bench/results.md.
 bench: $(VENV)/.installed

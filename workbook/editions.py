@@ -155,7 +155,8 @@ class Edition:
     @classmethod
     def make(cls, format: str, paper: str, options: Iterable[str] = (), **more: Any) -> Edition:
         """An edition with the named options on (those that apply to `format`)."""
-        return replace(cls(format, paper, **more), **dict.fromkeys(options, True))
+        switched: dict[str, Any] = dict.fromkeys(options, True)
+        return replace(cls(format, paper, **more), **switched)
 
     @property
     def record(self) -> Format:
@@ -238,7 +239,8 @@ def variants(formats: tuple[str, ...] = tuple(FORMATS)) -> Iterator[Edition]:
         yield Edition(name)
         for option in OPTIONS:
             if name in option.formats:
-                yield replace(Edition(name), **{option.name: True})
+                switched: dict[str, Any] = {option.name: True}
+                yield replace(Edition(name), **switched)
         if record.paged:
             for paper in PAPERS:
                 if paper != "letter":

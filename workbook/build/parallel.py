@@ -17,10 +17,10 @@ import signal
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from workbook.build import progress
-from workbook.errors import WorkbookError
+from workbook.errors import Problem, WorkbookError
 
 T = TypeVar("T")
 JOBS_VARIABLE = "WORKBOOK_JOBS"
@@ -116,9 +116,9 @@ class _Pool:
         if kind == "ok":
             results[child.index] = value
         elif kind == "problems":
-            raise WorkbookError(value)
+            raise WorkbookError(cast(tuple[Problem, ...], value))
         else:
-            raise WorkerFailed(value)
+            raise WorkerFailed(str(value))
 
     def _stop_all(self) -> None:
         for pid, child in list(self.running.items()):

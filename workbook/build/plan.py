@@ -4,6 +4,7 @@ is written), apply the therapist's choices, and list the files to make."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from workbook.build.copies import Client, check_clients, copy_jobs, read_clients
 from workbook.build.discreet import discreet_book
@@ -78,7 +79,7 @@ def _select(book: Book, request: Request) -> Book:
 
 def _editions(request: Request) -> list[Edition]:
     assert request.paper is not None  # resolved
-    more = {"discreet": request.discreet, "region": request.region}
+    more: dict[str, Any] = {"discreet": request.discreet, "region": request.region}
     if request.handout:
         more |= {"parts": request.handout, "copies": request.copies}
     unique = dict.fromkeys(

@@ -96,7 +96,7 @@ def _boxes(box: Any, keyed: Any = None) -> Iterator[tuple[Any, Any]]:
 
 
 def _key(element: Any) -> str:
-    return element.get(TEXT_KEY) or element.get(KEY)
+    return str(element.get(TEXT_KEY) or element.get(KEY))
 
 
 def _count(text: str) -> int:
@@ -154,7 +154,7 @@ def marker(number: int) -> Any:
 
 
 def _keyed(root: Any) -> list[Any]:
-    return root.xpath("//*[@data-at or @data-text-at]")
+    return list(root.xpath("//*[@data-at or @data-text-at]"))
 
 
 def _insert(element: Any, span: Any, offset: int) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import cast
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -35,7 +36,7 @@ def tidy_fields(path: Path) -> int:
         )
         acroform.DR = Dictionary(Font=Dictionary(Helv=helvetica))
         acroform.DA = String(f"{FIELD_FONT} 0 Tf 0 g")
-        fields = [field for field in acroform.Fields if "/Parent" not in field]
+        fields = [cast(Dictionary, f) for f in acroform.Fields if "/Parent" not in f]
         for field in fields:
             if field.get("/FT") == Name.Tx:
                 _use_helvetica(field)
@@ -72,7 +73,10 @@ def _tidy_radio_group(group: pikepdf.Dictionary) -> None:
 def _drop_stand_in_font(pdf: pikepdf.Pdf) -> None:
     """The stand-in field font draws nothing on the pages; remove it from their resources."""
     for page in pdf.pages:
-        fonts = page.obj.get("/Resources", {}).get("/Font", {})
+        resources = page.obj.get("/Resources")
+        fonts = resources.get("/Font") if isinstance(resources, Dictionary) else None
+        if not isinstance(fonts, Dictionary):
+            continue
         for key in list(fonts.keys()):
             base = str(fonts[key].get("/BaseFont", "")).replace("-", "")
             if base.endswith(FIELD_FONT_NAME):

@@ -7,9 +7,10 @@ read in order. The page count is already a multiple of four (the writer pads wit
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pikepdf
-from pikepdf import Rectangle
+from pikepdf import Dictionary, Rectangle
 
 _POINTS = {"in": 72.0, "mm": 72 / 25.4}
 
@@ -36,7 +37,7 @@ def impose(source: Path, target: Path, sheet: dict[str, str]) -> None:
             side = out.pages[-1]
             _place(side, pages.pages[left], "/Left", Rectangle(0, 0, width / 2, height))
             _place(side, pages.pages[right], "/Right", Rectangle(width / 2, 0, width, height))
-        out.docinfo = out.copy_foreign(pages.docinfo)
+        out.docinfo = cast(Dictionary, out.copy_foreign(pages.docinfo))
         out.Root.Lang = pikepdf.String(str(pages.Root.get("/Lang", "en")))
         out.save(target, deterministic_id=True)
 

@@ -6,6 +6,8 @@ import io
 import textwrap
 from pathlib import Path
 
+from PIL import Image, ImageDraw, ImageFont  # Pillow comes with WeasyPrint
+
 from workbook.errors import Problem, WorkbookError
 from workbook.model import Metadata
 from workbook.resources import font_dir
@@ -27,14 +29,12 @@ def draw_cover(meta: Metadata) -> bytes:
 
 
 def _draw(meta: Metadata) -> bytes:
-    from PIL import Image, ImageDraw, ImageFont  # Pillow comes with WeasyPrint
-
     image = Image.new("RGB", SIZE, PAPER)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, 180, SIZE[1]), fill=INK)
-    bold = _font(ImageFont, "AtkinsonHyperlegible-Bold.ttf", 150)
-    regular = _font(ImageFont, "AtkinsonHyperlegible-Regular.ttf", 70)
-    small = _font(ImageFont, "AtkinsonHyperlegible-Bold.ttf", 56)
+    bold = _font("AtkinsonHyperlegible-Bold.ttf", 150)
+    regular = _font("AtkinsonHyperlegible-Regular.ttf", 70)
+    small = _font("AtkinsonHyperlegible-Bold.ttf", 56)
     x, y = 320, 520
     draw.text((x, y), "A WORKBOOK", font=small, fill=INK)
     y += 160
@@ -51,14 +51,20 @@ def _draw(meta: Metadata) -> bytes:
     return out.getvalue()
 
 
-def _font(image_font: object, name: str, size: int) -> object:
-    return image_font.truetype(str(Path(font_dir()) / name), size)  # type: ignore[attr-defined]
+def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(Path(font_dir()) / name), size)
 
 
 def _paragraph(
-    draw: object, text: str, font: object, x: int, y: int, width: int, leading: int
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    font: ImageFont.FreeTypeFont,
+    x: int,
+    y: int,
+    width: int,
+    leading: int,
 ) -> int:
     for line in textwrap.wrap(text, width=width):
-        draw.text((x, y), line, font=font, fill=INK)  # type: ignore[attr-defined]
+        draw.text((x, y), line, font=font, fill=INK)
         y += leading
     return y

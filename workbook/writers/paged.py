@@ -107,7 +107,8 @@ class PageMaker:
         with plain_failures("a client's cover"):
             layout = self.lay_out(document)
             identifier = hashlib.sha256(document.html.encode()).hexdigest()[:32].encode()
-            return layout.write_pdf(pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
+            pdf: bytes = layout.write_pdf(pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
+            return pdf
 
 
 @contextlib.contextmanager
