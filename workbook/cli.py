@@ -241,7 +241,7 @@ def list_parts(project: Path | None) -> None:
       workbook list
       workbook list -p my-workbook
     """
-    from workbook.sources.loader import load_book
+    from workbook.sources.loader import load_book  # YAML and Markdown: only when reading
 
     book = load_book(find_project(project, Path.cwd()))
     width = max(len(part.id) for part in book.parts)
@@ -260,7 +260,7 @@ def new(directory: Path) -> None:
       workbook new my-workbook
       workbook build -p my-workbook
     """
-    from workbook.commands.new import new_project
+    from workbook.commands.new import new_project  # each command's code loads when it runs
 
     files = new_project(directory)
     click.echo(f"Made {directory}/ with {len(files)} files. Build it with:")
@@ -286,7 +286,7 @@ def check_command(project: Path | None, outputs: Path | None) -> None:
       workbook check -p my-workbook
       workbook check -p my-workbook --outputs my-workbook/output
     """
-    from workbook.commands.check import CheckFailed, check
+    from workbook.commands.check import CheckFailed, check  # Jinja2, YAML: when it runs
 
     report = check(find_project(project, Path.cwd()), outputs)
     for line in report.lines:

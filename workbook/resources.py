@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import fontpkg_atkinson_hyperlegible
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 CONFIG_NAME = "workbook.toml"
 
@@ -26,9 +28,7 @@ def bundled_styles() -> Path:
 
 def font_dir() -> Path:
     """Atkinson Hyperlegible (OFL), shipped as a Python package."""
-    import fontpkg_atkinson_hyperlegible as font
-
-    return Path(font.ROOT) / "files"
+    return Path(fontpkg_atkinson_hyperlegible.ROOT) / "files"
 
 
 def find_project(explicit: Path | None, cwd: Path) -> Path:

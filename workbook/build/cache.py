@@ -23,6 +23,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable
+from importlib import metadata
 from pathlib import Path
 
 from workbook import __version__
@@ -145,8 +146,6 @@ def _add_tree(digest: hashlib._Hash, folder: Path) -> None:
 
 
 def _versions() -> str:
-    from importlib import metadata
-
     found = []
     for name in LIBRARIES:
         try:

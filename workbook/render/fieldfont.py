@@ -12,6 +12,8 @@ import base64
 import functools
 import io
 
+from workbook.resources import font_dir
+
 FIELD_FONT_FAMILY = "Workbook Field"
 FIELD_FONT_NAME = "WorkbookField"
 
@@ -19,10 +21,9 @@ FIELD_FONT_NAME = "WorkbookField"
 @functools.cache
 def field_font_url() -> str:
     """The stand-in font as a data: URL for @font-face (built once, never fetched)."""
+    # fontTools' subsetter takes a tenth of a second to load: only fillable editions need it.
     from fontTools import subset
     from fontTools.ttLib import TTFont
-
-    from workbook.resources import font_dir
 
     # The source font's own dates, not today's: the same sources give the same PDF bytes.
     font = TTFont(font_dir() / "AtkinsonHyperlegible-Regular.ttf", recalcTimestamp=False)

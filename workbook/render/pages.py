@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree
+
 KEY = "data-at"
 TEXT_KEY = "data-text-at"
 AFTER = -1  # offset: the page starts after this element (its start was on an earlier page)
@@ -109,8 +111,6 @@ def _count(text: str) -> int:
 def page_keys(html: str, prefix: str) -> str:
     """Jinja filter: key a chapter block's top-level elements (and their list items) so a
     page can start at them. The text is left as it is."""
-    from lxml import etree
-
     holder = etree.fromstring(f"<div>{html}</div>")
     for index, element in enumerate(holder, start=1):
         element.set(TEXT_KEY, f"{prefix}.{index}")
@@ -142,8 +142,6 @@ def mark_page_breaks(root: Any, starts: tuple[PageStart, ...]) -> list[int]:
 
 
 def marker(number: int) -> Any:
-    from lxml import etree
-
     span = etree.Element(f"{{{XHTML}}}span")
     span.set("id", f"page-{number}")
     span.set(f"{{{OPS}}}type", "pagebreak")

@@ -16,8 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
 from workbook.errors import Problem, WorkbookError
 from workbook.render.documents import Document, Rendered
+from workbook.writers.acroform import tidy_fields
+from workbook.writers.booklet import impose
 from workbook.writers.fetcher import SafeFetcher
 
 # Tagged (headings, lists, tables in the structure tree), with title and language: PDF/UA-1.
@@ -60,8 +65,6 @@ def _write(
     rendered: Rendered, layout: Any, target: Path, options: dict[str, Any], pages: int
 ) -> PdfResult:
     if rendered.edition.booklet:
-        from workbook.writers.booklet import impose
-
         flat = target.with_name(target.name + ".pages")
         try:
             layout.write_pdf(flat, **options)
@@ -72,8 +75,6 @@ def _write(
     layout.write_pdf(target, **options)
     fields = 0
     if rendered.edition.medium == "form":
-        from workbook.writers.acroform import tidy_fields
-
         fields = tidy_fields(target)
     return PdfResult(path=target, pages=pages, fields=fields)
 
@@ -83,9 +84,6 @@ class PageMaker:
     notes page and each client copy's cover reuse it."""
 
     def __init__(self, rendered: Rendered, base_dir: Path, fetcher: SafeFetcher) -> None:
-        from weasyprint import CSS  # heavy: imported only when a PDF is made
-        from weasyprint.text.fonts import FontConfiguration
-
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         self.base_url = base_dir.as_uri() + "/"
         self.fetcher = fetcher
@@ -95,8 +93,6 @@ class PageMaker:
         )
 
     def lay_out(self, document: Document, forms: bool = False) -> Any:
-        from weasyprint import HTML
-
         html = HTML(string=document.html, base_url=self.base_url, url_fetcher=self.fetcher)
         layout = html.render(stylesheets=[self.css], font_config=self.fonts, pdf_forms=forms)
         _raise_if_refused(self.fetcher)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pikepdf
+
 
 def write_with_cover(shared: bytes, cover: bytes, target: Path) -> None:
-    import pikepdf
-
     with pikepdf.open(io.BytesIO(shared)) as pdf, pikepdf.open(io.BytesIO(cover)) as front:
         page, source = pdf.pages[0].obj, front.pages[0].obj
         page.Contents = pdf.copy_foreign(source.Contents)
