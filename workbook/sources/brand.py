@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
+from workbook.model import Brand
 
 BRAND_FILE = "brand.toml"
 TEXT_KEYS = (
@@ -27,37 +27,6 @@ REGIONS = ("us", "uk", "ca", "au", "ie", "nz")
 LOGO_TYPES = (".png", ".svg")
 ACCENT = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 MAX_TEXT = 600
-
-
-@dataclass(frozen=True)
-class Brand:
-    """Who hands the workbook over. Every field is plain text, shown escaped."""
-
-    practice: str = ""
-    clinician: str = ""
-    credentials: str = ""
-    phone: str = ""
-    email: str = ""
-    web: str = ""
-    note: str = ""
-    disclaimer: str = ""
-    logo: Path | None = None
-    accent: str = ""
-    region: str | None = None
-
-    @property
-    def contact(self) -> tuple[str, ...]:
-        return tuple(v for v in (self.phone, self.email, self.web) if v)
-
-    @property
-    def byline(self) -> str:
-        """'Dr Ana Ruiz, PhD' or ''."""
-        return ", ".join(v for v in (self.clinician, self.credentials) if v)
-
-    @property
-    def footer(self) -> str:
-        """One short line for worksheet footers."""
-        return " · ".join(v for v in (self.practice or self.clinician, self.phone, self.web) if v)
 
 
 def table_key_lines(text: str) -> dict[str, int]:

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
+from workbook.model import Brand
 from workbook.resources import CONFIG_NAME
 from workbook.safefiles import Refused, invisible_character, read_inside
-from workbook.sources.brand import BRAND_FILE, Brand, parse_brand, read_brand_file, table_key_lines
+from workbook.sources.brand import BRAND_FILE, parse_brand, read_brand_file, table_key_lines
 
 KNOWN_KEYS = (
     "title",
