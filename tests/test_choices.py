@@ -3,6 +3,10 @@ helplines data and `workbook new`. Clear messages, right exit codes, nothing wri
 
 from __future__ import annotations
 
+import os
+import signal
+
+import pytest
 import yaml
 
 from tests.conftest import ROOT, run
@@ -49,6 +53,39 @@ def test_brand_option_reads_another_file(sample, tmp_path):
     result = sample.build("--brand", str(other))
     assert_content_error(result, "other.toml:2", "did you mean 'practice'?")
     assert sample.build("--brand", str(tmp_path / "missing.toml")).exit_code == 2
+
+
+# --- --brand and --clients: files from anywhere, read as safely as the workbook's own ---------
+
+
+@pytest.fixture
+def no_waiting():
+    """Fails the test if it waits 10 s: opening a pipe nobody writes to would wait forever."""
+
+    def stop(signum, frame):
+        raise TimeoutError("the build waited on a file: a pipe was opened")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+LINK_OUT = "it is a link to a file outside the workbook's folder; copy the file in"
+
+
+def test_a_brand_toml_that_is_a_pipe_or_links_out_of_the_workbook(sample, tmp_path, no_waiting):
+    os.mkfifo(sample.root / "brand.toml")
+    assert_content_error(
+        sample.build(), "brand.toml: cannot be used: it is a device or pipe, not a file"
+    )
+    (sample.root / "brand.toml").unlink()
+    outside = tmp_path / "outside.toml"
+    outside.write_text('practice = "Harbor"\n', encoding="utf-8")
+    (sample.root / "brand.toml").symlink_to(outside)
+    assert_content_error(sample.build(), f"brand.toml: cannot be used: {LINK_OUT}")
+    assert nothing_written(sample)
 
 
 def test_unknown_part_ids_are_a_usage_error_with_a_hint(sample):

@@ -22,7 +22,7 @@ from workbook.render.fieldfont import field_font_url
 from workbook.render.pages import PageMap, page_keys
 from workbook.render.safety import css_problems, html_problems
 from workbook.resources import bundled_styles, bundled_templates, font_dir
-from workbook.safefiles import Refused, read_inside
+from workbook.safefiles import read_text
 
 # Stylesheets per format, in cascade order; `.css` files come from styles/, `.css.j2` are
 # templates (they need the edition, e.g. the paper size). Print options add theirs in between.
@@ -84,12 +84,7 @@ class _ProjectLoader(jinja2.FileSystemLoader):
         path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
         if not os.path.lexists(path):
             raise jinja2.TemplateNotFound(template)
-        try:
-            text = read_inside(path, self.roots, MAX_TEMPLATE_BYTES).decode("utf-8-sig")
-        except (Refused, UnicodeDecodeError) as refusal:
-            reason = refusal if isinstance(refusal, Refused) else "it is not UTF-8 text"
-            message = f"cannot be used: {reason}"
-            raise WorkbookError([Problem(f"templates/{template}", message)]) from None
+        text = read_text(path, f"templates/{template}", self.roots, MAX_TEMPLATE_BYTES)
         mtime = path.stat().st_mtime
         return text, str(path), lambda: path.stat().st_mtime == mtime
 
@@ -299,16 +294,11 @@ def _stylesheet(
         return css
     own = project_dir / "styles" / name
     if os.path.lexists(own):
-        try:
-            raw = read_inside(own, (project_dir.resolve(),), MAX_TEMPLATE_BYTES)
-            css = raw.decode("utf-8-sig")
-            problems = css_problems(css, f"styles/{name}")
-            if problems:
-                raise WorkbookError(problems)
-            return css
-        except (Refused, UnicodeDecodeError) as refusal:
-            reason = refusal if isinstance(refusal, Refused) else "it is not UTF-8 text"
-            raise WorkbookError([Problem(f"styles/{name}", f"cannot be used: {reason}")]) from None
+        css = read_text(own, f"styles/{name}", (project_dir,), MAX_TEMPLATE_BYTES)
+        problems = css_problems(css, f"styles/{name}")
+        if problems:
+            raise WorkbookError(problems)
+        return css
     if (bundled_styles() / name).is_file():
         return (bundled_styles() / name).read_text(encoding="utf-8")
     raise WorkbookError([Problem(f"styles/{name}", "stylesheet not found")])

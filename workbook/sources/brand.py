@@ -10,6 +10,7 @@ from typing import Any
 
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
 from workbook.model import Brand
+from workbook.safefiles import display_name, read_text
 
 BRAND_FILE = "brand.toml"
 TEXT_KEYS = (
@@ -27,6 +28,7 @@ REGIONS = ("us", "uk", "ca", "au", "ie", "nz")
 LOGO_TYPES = (".png", ".svg")
 ACCENT = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 MAX_TEXT = 600
+MAX_BRAND_BYTES = 1_000_000
 
 
 def table_key_lines(text: str) -> dict[str, int]:
@@ -102,14 +104,11 @@ def _logo(
 
 
 def read_brand_file(path: Path, project_dir: Path) -> Brand | None:
-    """A brand file: the keys at the top, or under a [brand] line."""
-    file = path.name
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise WorkbookError.one(path, "there is no such brand file") from None
-    except (OSError, UnicodeDecodeError):
-        raise WorkbookError.one(path, "cannot be read as UTF-8 text") from None
+    """A brand file: the keys at the top, or under a [brand] line. It may live outside the
+    workbook (a practice keeps one for all its workbooks), but only as a regular file in its
+    own folder, not a link to a file elsewhere."""
+    file = display_name(path, project_dir)
+    text = read_text(path, file, (project_dir, path.parent), MAX_BRAND_BYTES)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

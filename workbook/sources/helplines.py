@@ -4,16 +4,19 @@ number was checked. A chapter shows them with a `::: helplines` block."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
 from workbook.errors import Problems, did_you_mean
 from workbook.model import Helpline, Helplines, Region
 from workbook.resources import bundled_root
+from workbook.safefiles import read_text
 from workbook.sources.brand import REGIONS
 from workbook.sources.yamldata import Located, LocatedList, load_yaml, text_values, unknown_keys
 
 HELPLINES_FILE = "helplines.yaml"
+MAX_HELPLINES_BYTES = 5_000_000
 REGION_KEYS = ("name", "emergency")
 SERVICE_KEYS = ("region", "name", "how", "source", "checked", "note")
 
@@ -37,13 +40,12 @@ def region_from_language(language: str) -> str | None:
 def read_helplines(project_dir: Path, problems: Problems) -> Helplines | None:
     """The project's helplines.yaml, else the bundled one, so any workbook can list them."""
     path = project_dir / HELPLINES_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # one that is there but unusable is reported, not skipped
         path = bundled_root() / HELPLINES_FILE
-    if not path.is_file():
-        return None
-    from workbook.sources.loader import read_source  # the loader's checks for any source text
-
-    data = load_yaml(read_source(path, HELPLINES_FILE, path.parent), HELPLINES_FILE)
+        if not path.is_file():
+            return None
+    text = read_text(path, HELPLINES_FILE, (path.parent,), MAX_HELPLINES_BYTES)
+    data = load_yaml(text, HELPLINES_FILE)
     if not isinstance(data, Located):
         problems.add(HELPLINES_FILE, "must have 'regions:' and 'services:'", 1)
         return None

@@ -9,12 +9,7 @@ from typing import Any
 
 from workbook import model
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
-from workbook.safefiles import (
-    Refused,
-    invisible_character,
-    invisible_character_line,
-    read_inside,
-)
+from workbook.safefiles import read_text
 from workbook.sources.helplines import HELPLINES_FILE, read_helplines
 from workbook.sources.markdown import make_parser, render_blocks, split_front_matter
 from workbook.sources.media import MediaCollector
@@ -101,28 +96,11 @@ def _find_part(config: Config, part_id: str, problems: Problems) -> Path | None:
 
 
 def read_source(path: Path, file: str, root: Path) -> str:
-    """Source text: UTF-8 (a BOM is fine), any line ends, no NUL bytes; a regular file inside
-    `root`, at most 5 MB (a link to /dev/zero would never end)."""
-    try:
-        raw = read_inside(path, (root.resolve(),), MAX_SOURCE_BYTES)
-    except Refused as refusal:
-        advice = "; split it into smaller parts" if "larger" in str(refusal) else ""
-        raise WorkbookError([Problem(file, f"cannot be used: {refusal}{advice}")]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        message = "is not UTF-8 text; save it as UTF-8 in your editor"
-        raise WorkbookError([Problem(file, message, line)]) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise WorkbookError([Problem(file, "contains a NUL byte; is it really a text file?", line)])
-    invisible = invisible_character(text)
-    if invisible:
-        raise WorkbookError([Problem(file, invisible, invisible_character_line(text))])
+    """A chapter's or worksheet's text (see `read_text`): at most 5 MB, and not empty."""
+    text = read_text(path, file, (root,), MAX_SOURCE_BYTES, too_large="split it into smaller parts")
     if not text.strip():
         raise WorkbookError([Problem(file, "is empty")])
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _load_part(path: Path, part_id: str, config: Config, md: Any, problems: Problems) -> model.Part:

@@ -14,7 +14,7 @@ from typing import Any
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
 from workbook.model import Brand
 from workbook.resources import CONFIG_NAME
-from workbook.safefiles import Refused, invisible_character, read_inside
+from workbook.safefiles import invisible_character, read_text
 from workbook.sources.brand import BRAND_FILE, parse_brand, read_brand_file, table_key_lines
 
 KNOWN_KEYS = (
@@ -69,7 +69,9 @@ def slugify(text: str) -> str:
 
 def read_config(project_dir: Path) -> Config:
     path = project_dir / CONFIG_NAME
-    text = _read_text(path)
+    if not os.path.lexists(path):
+        raise WorkbookError.one(path, "there is no workbook.toml here")
+    text = read_text(path, CONFIG_NAME, (project_dir,), MAX_CONFIG_BYTES)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -90,26 +92,12 @@ def _brand(project_dir: Path, data: dict[str, Any], text: str, problems: Problem
     if "brand" in data:
         lines = table_key_lines(text)
         return parse_brand(data["brand"], CONFIG_NAME, lines, "brand.", project_dir, problems)
-    if (project_dir / BRAND_FILE).is_file():
+    if os.path.lexists(project_dir / BRAND_FILE):  # read_brand_file says if it is unusable
         try:
             return read_brand_file(project_dir / BRAND_FILE, project_dir)
         except WorkbookError as error:
             problems.extend(error)
     return None
-
-
-def _read_text(path: Path) -> str:
-    if not os.path.lexists(path):
-        raise WorkbookError.one(path, "there is no workbook.toml here")
-    try:
-        raw = read_inside(path, (path.parent.resolve(),), MAX_CONFIG_BYTES)
-        return raw.decode("utf-8-sig")
-    except Refused as refusal:
-        raise WorkbookError.one(CONFIG_NAME, f"cannot be used: {refusal}") from None
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        message = "is not UTF-8 text; save it as UTF-8 in your editor"
-        raise WorkbookError([Problem(CONFIG_NAME, message, line)]) from None
 
 
 def _toml_error_line(message: str) -> int | None:
