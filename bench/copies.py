@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from workbook.build import Choices, build
-from workbook.build.copies import Client
 from workbook.editions import Edition
+from workbook.sources.clients import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITIONS = (Edition("print"), Edition("epub"))

@@ -72,7 +72,57 @@ def no_waiting():
     signal.signal(signal.SIGALRM, previous)
 
 
+OPTION_FILES = [("--brand", "brand.toml"), ("--clients", "clients.csv")]
 LINK_OUT = "it is a link to a file outside the workbook's folder; copy the file in"
+
+
+@pytest.mark.parametrize(("option", "name"), OPTION_FILES)
+def test_a_pipe_as_brand_or_clients_file_never_hangs(sample, tmp_path, no_waiting, option, name):
+    pipe = tmp_path / "elsewhere" / name
+    pipe.parent.mkdir()
+    os.mkfifo(pipe)
+    result = sample.build(option, str(pipe))
+    assert_content_error(result, f"{pipe}: cannot be used: it is a device or pipe, not a file")
+    assert nothing_written(sample)
+
+
+@pytest.mark.parametrize("option", ["--brand", "--clients"])
+def test_a_device_as_brand_or_clients_file(sample, no_waiting, option):
+    result = sample.build(option, "/dev/zero")
+    assert_content_error(result, "/dev/zero: cannot be used: it is a device or pipe, not a file")
+
+
+@pytest.mark.parametrize(("option", "name"), OPTION_FILES)
+def test_a_brand_or_clients_file_linking_elsewhere(sample, tmp_path, option, name):
+    secret = tmp_path / "private" / "notes.txt"
+    secret.parent.mkdir()
+    secret.write_text('practice = "Private"\n', encoding="utf-8")
+    link = tmp_path / "elsewhere" / name
+    link.parent.mkdir()
+    link.symlink_to(secret)
+    assert_content_error(sample.build(option, str(link)), f"{link}: cannot be used: {LINK_OUT}")
+
+
+@pytest.mark.parametrize(("option", "name"), OPTION_FILES)
+def test_a_brand_or_clients_file_over_the_limit(sample, tmp_path, option, name):
+    big = tmp_path / name
+    big.write_text("# many words\n" * 80_000, encoding="utf-8")
+    result = sample.build(option, str(big))
+    assert_content_error(result, f"{big}: cannot be used: it is larger than 1 MB")
+
+
+def test_a_brand_or_clients_file_in_its_own_folder_or_the_workbook_is_fine(sample, tmp_path):
+    """A practice keeps one brand file for every workbook; a link into the workbook is fine."""
+    brand = tmp_path / "practice" / "brand.toml"
+    brand.parent.mkdir()
+    brand.write_text('practice = "Harbor"\n', encoding="utf-8")
+    clients = sample.write("lists/clients.csv", "Ana\n")
+    (tmp_path / "practice" / "clients.csv").symlink_to(clients)
+    result = sample.build(
+        "--brand", str(brand), "--clients", str(tmp_path / "practice" / "clients.csv"),
+        "--edition", "epub", "-q",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
 
 
 def test_a_brand_toml_that_is_a_pipe_or_links_out_of_the_workbook(sample, tmp_path, no_waiting):
@@ -86,6 +136,23 @@ def test_a_brand_toml_that_is_a_pipe_or_links_out_of_the_workbook(sample, tmp_pa
     (sample.root / "brand.toml").symlink_to(outside)
     assert_content_error(sample.build(), f"brand.toml: cannot be used: {LINK_OUT}")
     assert nothing_written(sample)
+
+
+def test_a_client_list_that_is_not_utf8_or_has_control_characters(sample):
+    clients = sample.write("clients.csv", b"name\nAna\nCaf\xe9\n")
+    assert_content_error(
+        sample.build("--clients", str(clients)),
+        "clients.csv:3: is not UTF-8 text; save it as UTF-8 in your editor",
+    )
+    clients = sample.write("clients.csv", "name\nAna\nBo\x1b[31m\n")
+    assert_content_error(
+        sample.build("--clients", str(clients)),
+        "clients.csv:3: contains an invisible control character (code 0x001b); delete it",
+    )
+    clients = sample.write("clients.csv", "x" * 200_000 + "\n")
+    assert_content_error(
+        sample.build("--clients", str(clients)), "clients.csv:1: cannot be read as a list of names"
+    )
 
 
 def test_unknown_part_ids_are_a_usage_error_with_a_hint(sample):

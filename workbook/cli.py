@@ -161,7 +161,7 @@ def build(
     project_dir, output_dir = _folders(project, output)
     options = {"large_print": large_print, "low_ink": low_ink, "booklet": booklet}
     editions = [Edition(fmt, paper, **options) for fmt in (formats or DEFAULT_FORMATS)]
-    choices = _choices(**therapist)  # type: ignore[arg-type]
+    choices = _choices(project_dir, **therapist)  # type: ignore[arg-type]
     if booklet and choices.clients:
         raise click.UsageError("client copies are not made as booklets; leave out --booklet")
     try:
@@ -239,6 +239,7 @@ def _folders(project: Path | None, output: Path | None) -> tuple[Path, Path]:
 
 
 def _choices(
+    project_dir: Path,
     brand_file: Path | None,
     client: str | None,
     clients_file: Path | None,
@@ -249,8 +250,8 @@ def _choices(
     region: str | None,
 ) -> Choices:
     from workbook.build import Choices
-    from workbook.build.copies import Client, read_clients
-    from workbook.build.packets import split_ids
+    from workbook.safefiles import display_name
+    from workbook.sources.clients import Client, read_clients, split_ids
 
     if client is not None and clients_file is not None:
         raise click.UsageError("use --client or --clients, not both")
@@ -258,7 +259,7 @@ def _choices(
         raise click.UsageError("--name-files is for client copies (--client or --clients)")
     if client is not None and not client.strip():
         raise click.BadParameter("the name is empty", param_hint="'--client'")
-    clients = read_clients(clients_file) if clients_file else ()
+    clients = read_clients(clients_file, project_dir) if clients_file else ()
     if client is not None:
         clients = (Client(name=client.strip()),)
     return Choices(
@@ -268,7 +269,7 @@ def _choices(
         only=split_ids(only),
         skip=split_ids(skip),
         clients=clients,
-        clients_file=clients_file.name if clients_file else "--client",
+        clients_file=display_name(clients_file, project_dir) if clients_file else "--client",
         name_files=name_files,
     )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbook.build import limits, progress
-from workbook.build.copies import Client, check_clients, write_copies
+from workbook.build.copies import check_clients, write_copies
 from workbook.build.discreet import discreet_book
 from workbook.build.limits import time_limit
 from workbook.build.packets import check_ids, select_parts
@@ -18,6 +18,7 @@ from workbook.editions import Edition
 from workbook.model import Book
 from workbook.render import render
 from workbook.sources.brand import read_brand_file
+from workbook.sources.clients import Client
 from workbook.sources.helplines import region_from_language
 from workbook.sources.loader import load_book
 from workbook.writers.layouts import Layouts, progress_label
