@@ -28,13 +28,13 @@ def test_brand_table_problems_are_reported_together_with_lines(sample):
     result = sample.build()
     assert_content_error(
         result,
-        "unknown brand key 'pratice' (did you mean 'practice'?)",
+        "unknown key 'pratice' in the brand settings (did you mean 'practice'?)",
         "'phone' must be text in quotes",
         "must be inside the workbook's folder",
         "accent 'blue' must be a colour",
         "4 problems",
     )
-    assert "workbook.toml:5: unknown brand key" in result.output
+    assert "workbook.toml:5: unknown key" in result.output
     assert "workbook.toml:6: 'phone'" in result.output
     assert nothing_written(sample)
 
@@ -125,6 +125,21 @@ def test_a_brand_or_clients_file_in_its_own_folder_or_the_workbook_is_fine(sampl
     assert result.exit_code == 0, result.output
 
 
+def test_a_brand_value_with_a_control_character(sample, tmp_path):
+    escaped = tmp_path / "escaped.toml"
+    escaped.write_text('practice = "Harbor"\nphone = "555\\u0007"\n', encoding="utf-8")
+    assert_content_error(
+        sample.build("--brand", str(escaped)),
+        f"{escaped}:2: 'phone' contains an invisible control character (code 0x0007); delete it",
+    )
+    raw = tmp_path / "raw.toml"
+    raw.write_text('practice = "Harbor"\nphone = "555\x07"\n', encoding="utf-8")
+    assert_content_error(
+        sample.build("--brand", str(raw)),
+        f"{raw}:2: contains an invisible control character (code 0x0007); delete it",
+    )
+
+
 def test_a_brand_toml_that_is_a_pipe_or_links_out_of_the_workbook(sample, tmp_path, no_waiting):
     os.mkfifo(sample.root / "brand.toml")
     assert_content_error(
@@ -194,8 +209,9 @@ def test_helplines_need_a_source_and_a_check_date_or_note(sample):
     assert_content_error(
         sample.build(),
         "helplines.yaml:8: 'checked' must be a date",
-        "helplines.yaml:10: unknown key 'nmae' (did you mean 'name'?)",
-        "region 'xx' is not known",
+        "helplines.yaml:10: unknown key 'nmae' in a service (did you mean 'name'?)",
+        "helplines.yaml:9: 'name' is missing; add a line 'name: ...'",
+        "helplines.yaml:9: unknown region 'xx'; use one of: us, uk, ca, au, ie, nz",
         "needs a 'note' saying so",
     )
 

@@ -10,7 +10,7 @@ import click
 from workbook import __version__
 from workbook.editions import BOOKLET_PAPERS, DEFAULT_FORMATS, FORMATS, PAPERS, Edition
 from workbook.resources import bundled_root, find_project
-from workbook.sources.brand import REGIONS
+from workbook.sources.regions import REGIONS
 
 if TYPE_CHECKING:
     from workbook.build import Choices

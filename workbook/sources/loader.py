@@ -13,9 +13,10 @@ from workbook.safefiles import read_text
 from workbook.sources.helplines import HELPLINES_FILE, read_helplines
 from workbook.sources.markdown import make_parser, render_blocks, split_front_matter
 from workbook.sources.media import MediaCollector
+from workbook.sources.schema import Checker
 from workbook.sources.settings import Config, read_config
 from workbook.sources.worksheets import read_worksheet
-from workbook.sources.yamldata import Located, load_yaml, text_values, unknown_keys
+from workbook.sources.yamldata import load_yaml
 
 CHAPTERS_DIR = "chapters"
 FRONT_MATTER_KEYS = ("title", "summary", "content_note")
@@ -143,14 +144,12 @@ def _load_chapter(
 
 
 def _front_matter(front: Any, file: str, problems: Problems) -> dict[str, str]:
-    if not isinstance(front, Located):
-        problems.add(file, "the front matter must be 'key: value' lines", 2)
+    checker = Checker(file, problems)
+    data = checker.mapping(front, "the front matter", 2)
+    if data is None:
         return dict.fromkeys(FRONT_MATTER_KEYS, "")
-    unknown_keys(front, FRONT_MATTER_KEYS, file, problems, label="front matter key")
-    values = text_values(front, FRONT_MATTER_KEYS, file, problems)
-    if not values["title"]:
-        problems.add(file, "the front matter needs a 'title: ...' line", 2)
-    return values
+    checker.keys(data, FRONT_MATTER_KEYS, "the front matter")
+    return {key: checker.text(data, key, required=key == "title") for key in FRONT_MATTER_KEYS}
 
 
 def source_date_epoch() -> dt.date | None:
