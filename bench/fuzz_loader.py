@@ -24,6 +24,7 @@ from tests import test_properties as properties  # noqa: E402
 PROPERTIES = (  # (property, share of EXAMPLES it runs)
     (properties.test_loader_never_fails_another_way, 1),
     (properties.test_worksheet_schema_never_fails_another_way, 1),
+    (properties.test_brand_and_helplines_never_fail_another_way, 1),
     (properties.test_yaml_loader_never_fails_another_way, 1),
     (properties.test_markdown_extension_never_fails_another_way, 1),
     (properties.test_any_text_that_loads_also_renders_and_packages, 1 / 5),

@@ -63,9 +63,8 @@ def test_front_matter_and_body_problems_are_listed_together(sample):
         "::: reflect often\nQ\n:::\n",
     )
     assert problems_of(sample) == [
-        "chapters/intro.md:3: unknown front matter key 'titel' (did you mean 'title'?)",
-        "chapters/intro.md:2: 'title' must be text",
-        "chapters/intro.md:2: the front matter needs a 'title: ...' line",
+        "chapters/intro.md:3: unknown key 'titel' in the front matter (did you mean 'title'?)",
+        "chapters/intro.md:2: 'title' must be text in quotes",
         "chapters/intro.md:6: lines=0 must be a whole number from 1 to 20",
         "chapters/intro.md:10: '::: reflect often' is not understood;"
         " write '::: reflect' or '::: reflect lines=4'",
@@ -79,9 +78,9 @@ def test_wrong_types_in_a_worksheet(sample):
         "      - type: checklist\n        items: yes\n",
     )
     assert problems_of(sample) == [
-        "chapters/sheet.yaml:1: 'title' must be text",
+        "chapters/sheet.yaml:1: 'title' must be text in quotes",
         "chapters/sheet.yaml:5: 'lines' must be a whole number from 1 to 30",
-        "chapters/sheet.yaml:7: 'items' must be a list of at least one '- item' line",
+        "chapters/sheet.yaml:7: 'items' must be a list of at least one item, one '- ' line each",
     ]
 
 
@@ -90,6 +89,85 @@ def test_a_worksheet_that_is_not_a_mapping(sample):
     assert problems_of(sample) == [
         "chapters/sheet.yaml:1: a worksheet must be a set of 'key: value' lines"
     ]
+
+
+# --- one wording per kind of problem, in every file ------------------------------------------
+
+CONFIG = 'title = "Sample"\ncontents = ["intro", "sheet"]\n'
+SERVICE = "services:\n  - {region: uk, name: A, how: Call 1, source: s, note: not checked}\n"
+REGIONS = "regions:\n  uk: {name: United Kingdom, emergency: '999'}\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        # unknown key, with where it is and the near one
+        ("workbook.toml", CONFIG + 'titel = "x"\n',
+         "workbook.toml:3: unknown key 'titel' in the settings (did you mean 'title'?)"),
+        ("brand.toml", 'pratice = "x"\n',
+         "brand.toml:1: unknown key 'pratice' in the brand settings (did you mean 'practice'?)"),
+        ("chapters/intro.md", "---\ntitle: T\nsumary: s\n---\nText\n",
+         "chapters/intro.md:3: unknown key 'sumary' in the front matter"
+         " (did you mean 'summary'?)"),
+        ("chapters/sheet.yaml", "title: T\ntitel: x\nsections: [{fields: [{type: date}]}]\n",
+         "chapters/sheet.yaml:2: unknown key 'titel' in the worksheet (did you mean 'title'?)"),
+        ("helplines.yaml", REGIONS + SERVICE + "sevices: []\n",
+         "helplines.yaml:5: unknown key 'sevices' in the helplines (did you mean 'services'?)"),
+        # not text
+        ("workbook.toml", CONFIG + "author = 3\n",
+         "workbook.toml:3: 'author' must be text in quotes"),
+        ("brand.toml", "phone = 5550100\n", "brand.toml:1: 'phone' must be text in quotes"),
+        ("chapters/intro.md", "---\ntitle: [a]\n---\nText\n",
+         "chapters/intro.md:2: 'title' must be text in quotes"),
+        ("chapters/sheet.yaml", "title: {a: b}\nsections: [{fields: [{type: date}]}]\n",
+         "chapters/sheet.yaml:1: 'title' must be text in quotes"),
+        ("helplines.yaml", REGIONS + SERVICE.replace("name: A", "name: [A]"),
+         "helplines.yaml:4: 'name' must be text in quotes"),
+        # missing, and blank
+        ("workbook.toml", 'contents = ["intro", "sheet"]\n',
+         "workbook.toml:1: 'title' is missing; add a line 'title = ...'"),
+        ("chapters/intro.md", "---\nsummary: s\n---\nText\n",
+         "chapters/intro.md:2: 'title' is missing; add a line 'title: ...'"),
+        ("chapters/sheet.yaml", "sections: [{fields: [{type: date}]}]\n",
+         "chapters/sheet.yaml:1: 'title' is missing; add a line 'title: ...'"),
+        ("helplines.yaml", REGIONS, "helplines.yaml:1: 'services' is missing; add a line"),
+        ("workbook.toml", CONFIG.replace('"Sample"', '"  "'),
+         "workbook.toml:1: 'title' is blank; fill it in"),
+        ("chapters/intro.md", "---\ntitle:\n---\nText\n",
+         "chapters/intro.md:2: 'title' is blank; fill it in"),
+        # a list
+        ("workbook.toml", 'title = "T"\ncontents = []\n',
+         "workbook.toml:2: 'contents' must be a list of at least one part id, like"),
+        ("chapters/sheet.yaml", "title: T\nsections: []\n",
+         "chapters/sheet.yaml:2: 'sections' must be a list of at least one section,"
+         " one '- ' line each"),
+        ("helplines.yaml", REGIONS + "services: {}\n",
+         "helplines.yaml:3: 'services' must be a list of at least one service, one '- ' line"),
+        # a date
+        ("workbook.toml", CONFIG + 'date = "soon"\n',
+         "workbook.toml:3: 'date' must be a date like 2026-11-26 (no quotes)"),
+        ("helplines.yaml", REGIONS + SERVICE.replace("note: not checked", "checked: soon"),
+         "helplines.yaml:4: 'checked' must be a date like 2026-11-26 (no quotes)"),
+        # one of a fixed set
+        ("brand.toml", 'region = "xx"\n',
+         "brand.toml:1: unknown region 'xx'; use one of: us, uk, ca, au, ie, nz"),
+        ("helplines.yaml", REGIONS.replace("uk:", "gb:") + SERVICE,
+         "helplines.yaml:2: unknown region 'gb'; use one of: us, uk, ca, au, ie, nz"),
+        ("chapters/sheet.yaml", "title: T\nsections: [{fields: [{type: datum}]}]\n",
+         "chapters/sheet.yaml:2: unknown field type 'datum' (did you mean 'date'?); use one of:"),
+        # 'key: value' lines
+        ("workbook.toml", 'brand = "Harbor"\n' + CONFIG,
+         "workbook.toml:1: 'brand' must be a set of 'key = value' lines"),
+        ("chapters/intro.md", "---\n- a list\n---\nText\n",
+         "chapters/intro.md:2: the front matter must be a set of 'key: value' lines"),
+        ("helplines.yaml", REGIONS + "services:\n  - just a name\n",
+         "helplines.yaml:4: a service must be a set of 'key: value' lines"),
+    ],
+)  # fmt: skip
+def test_each_kind_of_problem_reads_the_same_in_every_file(sample, name, text, expected):
+    sample.write(name, text)
+    found = problems_of(sample)
+    assert any(p.startswith(expected) for p in found), found
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -164,7 +242,7 @@ def test_workbook_toml_wrong_types(sample):
     sample.write("workbook.toml", 'title = 3\ndate = "soon"\ncontents = "intro"\n')
     assert problems_of(sample) == [
         "workbook.toml:1: 'title' must be text in quotes",
-        "workbook.toml:3: 'contents' must be a list of part ids in quotes",
+        'workbook.toml:3: \'contents\' must be a list of at least one part id, like ["one", "two"]',
         "workbook.toml:2: 'date' must be a date like 2026-11-26 (no quotes)",
     ]
 

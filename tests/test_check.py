@@ -24,8 +24,8 @@ def test_every_problem_is_listed_with_file_and_line(sample):
     assert "the check found 4 problems to fix:" in result.output
     for text in (
         "workbook.toml:5: the part 'missing' has no file",
-        "chapters/intro.md:2: unknown front matter key 'titel'",
-        "chapters/intro.md:2: the front matter needs a 'title: ...' line",
+        "chapters/intro.md:2: unknown key 'titel' in the front matter",
+        "chapters/intro.md:2: 'title' is missing; add a line 'title: ...'",
         "chapters/intro.md:5: lines=50 must be a whole number from 1 to 20",
     ):
         assert text in result.output

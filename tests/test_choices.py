@@ -3,10 +3,15 @@ helplines data and `workbook new`. Clear messages, right exit codes, nothing wri
 
 from __future__ import annotations
 
+import os
+import subprocess
+
+import pytest
 import yaml
 
 from tests.conftest import ROOT, run
 from tests.test_cli import assert_content_error
+from tests.test_safe_outputs import build_command
 
 
 def nothing_written(sample) -> bool:
@@ -24,13 +29,13 @@ def test_brand_table_problems_are_reported_together_with_lines(sample):
     result = sample.build()
     assert_content_error(
         result,
-        "unknown brand key 'pratice' (did you mean 'practice'?)",
+        "unknown key 'pratice' in the brand settings (did you mean 'practice'?)",
         "'phone' must be text in quotes",
         "must be inside the workbook's folder",
         "accent 'blue' must be a colour",
         "4 problems",
     )
-    assert "workbook.toml:5: unknown brand key" in result.output
+    assert "workbook.toml:5: unknown key" in result.output
     assert "workbook.toml:6: 'phone'" in result.output
     assert nothing_written(sample)
 
@@ -49,6 +54,117 @@ def test_brand_option_reads_another_file(sample, tmp_path):
     result = sample.build("--brand", str(other))
     assert_content_error(result, "other.toml:2", "did you mean 'practice'?")
     assert sample.build("--brand", str(tmp_path / "missing.toml")).exit_code == 2
+
+
+# --- --brand and --clients: files from anywhere, read as safely as the workbook's own ---------
+
+
+def refused_without_waiting(sample, expected: str, *options: str) -> None:
+    """The build, in a child process stopped after 60 s, refuses with `expected`: a pipe
+    nobody writes to, or /dev/zero, would make a plain read wait or run forever. (An alarm
+    cannot guard a build in this process: the build's own time limit takes SIGALRM.)"""
+    command = build_command(sample.root, sample.root / "output", *options)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+OPTION_FILES = [("--brand", "brand.toml"), ("--clients", "clients.csv")]
+LINK_OUT = "it is a link to a file outside the workbook's folder; copy the file in"
+
+
+@pytest.mark.parametrize(("option", "name"), OPTION_FILES)
+def test_a_pipe_as_brand_or_clients_file_never_hangs(sample, tmp_path, option, name):
+    pipe = tmp_path / "elsewhere" / name
+    pipe.parent.mkdir()
+    os.mkfifo(pipe)
+    expected = f"{pipe}: cannot be used: it is a device or pipe, not a file"
+    refused_without_waiting(sample, expected, option, str(pipe))
+    assert nothing_written(sample)
+
+
+@pytest.mark.parametrize("option", ["--brand", "--clients"])
+def test_a_device_as_brand_or_clients_file(sample, option):
+    expected = "/dev/zero: cannot be used: it is a device or pipe, not a file"
+    refused_without_waiting(sample, expected, option, "/dev/zero")
+
+
+@pytest.mark.parametrize(("option", "name"), OPTION_FILES)
+def test_a_brand_or_clients_file_linking_elsewhere(sample, tmp_path, option, name):
+    secret = tmp_path / "private" / "notes.txt"
+    secret.parent.mkdir()
+    secret.write_text('practice = "Private"\n', encoding="utf-8")
+    link = tmp_path / "elsewhere" / name
+    link.parent.mkdir()
+    link.symlink_to(secret)
+    assert_content_error(sample.build(option, str(link)), f"{link}: cannot be used: {LINK_OUT}")
+
+
+@pytest.mark.parametrize(("option", "name"), OPTION_FILES)
+def test_a_brand_or_clients_file_over_the_limit(sample, tmp_path, option, name):
+    big = tmp_path / name
+    big.write_text("# many words\n" * 80_000, encoding="utf-8")
+    result = sample.build(option, str(big))
+    assert_content_error(result, f"{big}: cannot be used: it is larger than 1 MB")
+
+
+def test_a_brand_or_clients_file_in_its_own_folder_or_the_workbook_is_fine(sample, tmp_path):
+    """A practice keeps one brand file for every workbook; a link into the workbook is fine."""
+    brand = tmp_path / "practice" / "brand.toml"
+    brand.parent.mkdir()
+    brand.write_text('practice = "Harbor"\n', encoding="utf-8")
+    clients = sample.write("lists/clients.csv", "Ana\n")
+    (tmp_path / "practice" / "clients.csv").symlink_to(clients)
+    result = sample.build(
+        "--brand", str(brand), "--clients", str(tmp_path / "practice" / "clients.csv"),
+        "--edition", "epub", "-q",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
+def test_a_brand_value_with_a_control_character(sample, tmp_path):
+    escaped = tmp_path / "escaped.toml"
+    escaped.write_text('practice = "Harbor"\nphone = "555\\u0007"\n', encoding="utf-8")
+    assert_content_error(
+        sample.build("--brand", str(escaped)),
+        f"{escaped}:2: 'phone' contains an invisible control character (code 0x0007); delete it",
+    )
+    raw = tmp_path / "raw.toml"
+    raw.write_text('practice = "Harbor"\nphone = "555\x07"\n', encoding="utf-8")
+    assert_content_error(
+        sample.build("--brand", str(raw)),
+        f"{raw}:2: contains an invisible control character (code 0x0007); delete it",
+    )
+
+
+def test_a_brand_toml_that_is_a_pipe_or_links_out_of_the_workbook(sample, tmp_path):
+    os.mkfifo(sample.root / "brand.toml")
+    expected = "brand.toml: cannot be used: it is a device or pipe, not a file"
+    refused_without_waiting(sample, expected)
+    (sample.root / "brand.toml").unlink()
+    outside = tmp_path / "outside.toml"
+    outside.write_text('practice = "Harbor"\n', encoding="utf-8")
+    (sample.root / "brand.toml").symlink_to(outside)
+    assert_content_error(sample.build(), f"brand.toml: cannot be used: {LINK_OUT}")
+    assert nothing_written(sample)
+
+
+def test_a_client_list_that_is_not_utf8_or_has_control_characters(sample):
+    clients = sample.write("clients.csv", b"name\nAna\nCaf\xe9\n")
+    assert_content_error(
+        sample.build("--clients", str(clients)),
+        "clients.csv:3: is not UTF-8 text; save it as UTF-8 in your editor",
+    )
+    clients = sample.write("clients.csv", "name\nAna\nBo\x1b[31m\n")
+    assert_content_error(
+        sample.build("--clients", str(clients)),
+        "clients.csv:3: contains an invisible control character (code 0x001b); delete it",
+    )
+    clients = sample.write("clients.csv", "x" * 200_000 + "\n")
+    assert_content_error(
+        sample.build("--clients", str(clients)), "clients.csv:1: cannot be read as a list of names"
+    )
 
 
 def test_unknown_part_ids_are_a_usage_error_with_a_hint(sample):
@@ -90,8 +206,9 @@ def test_helplines_need_a_source_and_a_check_date_or_note(sample):
     assert_content_error(
         sample.build(),
         "helplines.yaml:8: 'checked' must be a date",
-        "helplines.yaml:10: unknown key 'nmae' (did you mean 'name'?)",
-        "region 'xx' is not known",
+        "helplines.yaml:10: unknown key 'nmae' in a service (did you mean 'name'?)",
+        "helplines.yaml:9: 'name' is missing; add a line 'name: ...'",
+        "helplines.yaml:9: unknown region 'xx'; use one of: us, uk, ca, au, ie, nz",
         "needs a 'note' saying so",
     )
 

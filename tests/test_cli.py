@@ -90,7 +90,7 @@ def test_unknown_front_matter_key_suggests_the_near_one(sample):
     assert_content_error(
         sample.build(),
         "chapters/intro.md:2",
-        "unknown front matter key 'titel' (did you mean 'title'?)",
+        "unknown key 'titel' in the front matter (did you mean 'title'?)",
     )
 
 

@@ -148,7 +148,7 @@ def test_worksheet_schema_collects_every_problem(sample):
     assert messages(error) == [
         "chapters/sheet.yaml:2: unknown key 'instuctions' in the worksheet"
         " (did you mean 'instructions'?)",
-        "chapters/sheet.yaml:7: 'items' must be a list of at least one '- item' line",
+        "chapters/sheet.yaml:7: 'items' must be a list of at least one item, one '- ' line each",
         "chapters/sheet.yaml:8: 'points' must be a whole number from 3 to 7",
         "chapters/sheet.yaml:12: 'width' must be a number from 0.2 to 5",
     ]
@@ -185,7 +185,7 @@ def test_unknown_config_key_and_bad_language(sample):
     with pytest.raises(WorkbookError) as error:
         load_book(sample.root)
     text = "\n".join(messages(error))
-    assert "unknown key 'titel' (did you mean 'title'?)" in text
+    assert "unknown key 'titel' in the settings (did you mean 'title'?)" in text
     assert "'english!' is not a language tag" in text
 
 
@@ -196,3 +196,23 @@ def test_source_date_epoch_sets_the_date(sample, monkeypatch):
     with pytest.raises(WorkbookError) as error:
         load_book(sample.root)
     assert "SOURCE_DATE_EPOCH='yesterday'" in messages(error)[0]
+
+
+@pytest.mark.parametrize(
+    ("module", "must_not_load"),
+    [
+        ("workbook.model", "workbook.sources"),  # the model is below the sources
+        ("workbook.sources.helplines", "workbook.sources.loader"),  # no loop with the loader
+        ("workbook.sources.settings", "workbook.sources.loader"),
+    ],
+)
+def test_imports_run_one_way(module, must_not_load):
+    import subprocess
+    import sys
+
+    code = (
+        f"import sys, {module}\n"
+        f"loaded = [m for m in sys.modules if m.startswith({must_not_load!r})]\n"
+        "assert not loaded, loaded"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,5 +1,6 @@
-"""Property-based tests: whatever the input, the loader, the worksheet schema and the Markdown
-extension either succeed or raise the project's own `WorkbookError`, never another exception.
+"""Property-based tests: whatever the input, the loader, the schema checker (worksheets, brand
+files, helplines) and the Markdown extension either succeed or raise the project's own
+`WorkbookError`, never another exception.
 
 `bench/fuzz_loader.py` runs the same properties with many more examples.
 """
@@ -151,6 +152,49 @@ def test_loader_never_fails_another_way(chapter, sheet, config):
         (root / "workbook.toml").write_bytes(config)
         (root / "chapters/c.md").write_bytes(chapter)
         (root / "chapters/s.yaml").write_bytes(sheet)
+        loads_or_workbook_error(load_book, root)
+    finally:
+        shutil.rmtree(root)
+
+
+TOML_VALUES = st.sampled_from(
+    [
+        *('"x"', "3", "true", "2026-01-02", "12:00:00", "[]", '["a", 1]', "{a = 1}"),
+        *('"\\u0007"', '"us"', '"xx"', '"#2a6f74"', '"blue"', '"logo.png"', '"../x.png"', '""'),
+    ]
+)
+BRAND_KEYS = st.sampled_from(["practice", "phone", "region", "accent", "logo", "note", "pratice"])
+BRAND_TOML = st.lists(
+    st.one_of(
+        st.tuples(BRAND_KEYS, TOML_VALUES).map(" = ".join),
+        st.sampled_from(["[brand]", "[other]", "[[brand]]", "brand = 3"]),
+        MARKUP,
+    ),
+    max_size=10,
+).map("\n".join)
+HELPLINE_KEYS = st.sampled_from(
+    [
+        *("regions", "services", "uk", "us", "xx", "name", "emergency", "region", "how"),
+        *("source", "checked", "note", "nmae"),
+    ]
+)
+HELPLINES = st.recursive(
+    st.one_of(SCALARS, st.dates()),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(HELPLINE_KEYS, inner, max_size=6),
+    max_leaves=25,
+)
+
+
+@SETTINGS
+@given(brand=BRAND_TOML, helplines=HELPLINES)
+def test_brand_and_helplines_never_fail_another_way(brand, helplines):
+    root = Path(tempfile.mkdtemp(prefix="workbook-fuzz-"))
+    try:
+        (root / "chapters").mkdir()
+        (root / "workbook.toml").write_text('title = "T"\ncontents = ["c"]\n', encoding="utf-8")
+        (root / "chapters/c.md").write_text("---\ntitle: C\n---\nText\n", encoding="utf-8")
+        (root / "brand.toml").write_text(brand, encoding="utf-8", errors="surrogatepass")
+        (root / "helplines.yaml").write_text(yaml.safe_dump(helplines), encoding="utf-8")
         loads_or_workbook_error(load_book, root)
     finally:
         shutil.rmtree(root)

@@ -13,11 +13,11 @@ from typing import Any, TypeVar
 import click
 
 from workbook import __version__
-from workbook.build.packets import split_ids
 from workbook.build.request import Request
 from workbook.editions import BUILD_FORMATS, FORMATS, OPTIONS, PAPERS
 from workbook.resources import bundled_root, find_project
-from workbook.sources.brand import REGIONS
+from workbook.sources.clients import split_ids
+from workbook.sources.regions import REGIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
 

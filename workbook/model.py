@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from workbook.sources.brand import Brand
-
 
 @dataclass(frozen=True)
 class DateField:
@@ -160,6 +158,37 @@ class Helplines:
         if code is None:
             return self.services
         return tuple(s for s in self.services if s.region == code)
+
+
+@dataclass(frozen=True)
+class Brand:
+    """Who hands the workbook over. Every field is plain text, shown escaped."""
+
+    practice: str = ""
+    clinician: str = ""
+    credentials: str = ""
+    phone: str = ""
+    email: str = ""
+    web: str = ""
+    note: str = ""
+    disclaimer: str = ""
+    logo: Path | None = None
+    accent: str = ""
+    region: str | None = None
+
+    @property
+    def contact(self) -> tuple[str, ...]:
+        return tuple(v for v in (self.phone, self.email, self.web) if v)
+
+    @property
+    def byline(self) -> str:
+        """'Dr Ana Ruiz, PhD' or ''."""
+        return ", ".join(v for v in (self.clinician, self.credentials) if v)
+
+    @property
+    def footer(self) -> str:
+        """One short line for worksheet footers."""
+        return " · ".join(v for v in (self.practice or self.clinician, self.phone, self.web) if v)
 
 
 @dataclass(frozen=True)

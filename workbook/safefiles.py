@@ -1,5 +1,9 @@
 """Reading files the user points at, safely: only regular files inside the allowed folders,
-never more than a set number of bytes (a device such as /dev/zero never ends)."""
+never more than a set number of bytes (a device such as /dev/zero never ends).
+
+`read_text` is the one way a source text (settings, brand, helplines, chapters, worksheets,
+client lists, templates, stylesheets) is read; `checked_path` and `read_limited` serve the
+fetcher and images, which read bytes."""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ import re
 import stat
 from pathlib import Path
 
+from workbook.errors import Problem, WorkbookError
+
 MAX_FILE_BYTES = 50_000_000
 # Characters no document should hold: controls (C0, DEL, C1), surrogates, non-characters.
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -15,6 +21,10 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\
 
 class Refused(ValueError):
     """A file that must not be read; the message says why, in plain words."""
+
+
+class TooLarge(Refused):
+    """A file over its size limit: the caller may add advice (split it, ...)."""
 
 
 def inside(path: Path, roots: tuple[Path, ...]) -> bool:
@@ -42,20 +52,64 @@ def checked_path(path: Path, roots: tuple[Path, ...]) -> Path:
 
 
 def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """At most `limit` bytes; `Refused` if the file is larger or cannot be read."""
+    """At most `limit` bytes; `Refused` if the file is larger or cannot be read. O_NONBLOCK:
+    a pipe swapped in after `checked_path` still cannot make the open wait."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise Refused("it is a device or pipe, not a file")
             data = handle.read(limit + 1)
     except OSError as error:
         raise Refused(f"it cannot be read ({error.strerror})") from None
     if len(data) > limit:
-        raise Refused(f"it is larger than {limit // 1_000_000} MB")
+        raise TooLarge(f"it is larger than {_size(limit)}")
     return data
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 1_000_000} MB" if limit >= 1_000_000 else f"{limit // 1000} KB"
 
 
 def read_inside(path: Path, roots: tuple[Path, ...], limit: int = MAX_FILE_BYTES) -> bytes:
     return read_limited(checked_path(path, roots), limit)
+
+
+def display_name(path: Path, folder: Path) -> str:
+    """How messages name a file: from `folder` (the workbook's) if it is in there, else as
+    given (`--brand ../practice.toml`, `--clients /dev/zero`)."""
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def read_text(
+    path: Path, file: str, roots: tuple[Path, ...], limit: int, too_large: str = ""
+) -> str:
+    """The text of a regular file inside one of `roots` (links followed only while they stay
+    inside), at most `limit` bytes: UTF-8 (a BOM is fine), line ends made '\\n', no NUL or
+    invisible control character. Otherwise a `WorkbookError` naming `file` and, where it can,
+    the line; `too_large` is advice added when the file is over the limit."""
+    try:
+        raw = read_inside(path, tuple(root.resolve() for root in roots), limit)
+    except Refused as refusal:
+        advice = f"; {too_large}" if too_large and isinstance(refusal, TooLarge) else ""
+        raise WorkbookError([Problem(file, f"cannot be used: {refusal}{advice}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        message = "is not UTF-8 text; save it as UTF-8 in your editor"
+        raise WorkbookError([Problem(file, message, line)]) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise WorkbookError([Problem(file, "contains a NUL byte; is it really a text file?", line)])
+    invisible = invisible_character(text)
+    if invisible:
+        raise WorkbookError([Problem(file, invisible, invisible_character_line(text))])
+    return text
 
 
 def invisible_character(text: str) -> str | None:

@@ -10,51 +10,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
-from pathlib import Path
 
 from workbook.build.jobs import Extra, Job
-from workbook.build.packets import UnknownParts, check_ids, select_parts, split_ids
+from workbook.build.packets import UnknownParts, check_ids, select_parts
 from workbook.editions import Edition, Personal
-from workbook.errors import Problems, WorkbookError
+from workbook.errors import Problems
 from workbook.model import Book
+from workbook.sources.clients import Client
 from workbook.sources.loader import source_date_epoch
 from workbook.sources.settings import slugify
-
-MAX_NAME = 120
-HEADER_NAMES = ("name", "client", "client name")
-
-
-@dataclass(frozen=True)
-class Client:
-    name: str
-    parts: tuple[str, ...] = ()  # this client's packet; empty: the --only/--skip choice
-    line: int | None = None
-
-
-def read_clients(path: Path) -> tuple[Client, ...]:
-    """A CSV file: a name per row, then optionally the part ids for that client."""
-    file = path.name
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        raise WorkbookError.one(file, "cannot be read; save it as UTF-8 CSV") from None
-    problems = Problems()
-    clients: list[Client] = []
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        cells = [c.strip() for c in row]
-        if not any(cells) or (number == 1 and cells[0].lower() in HEADER_NAMES):
-            continue
-        name, parts = cells[0], split_ids(cells[1:])
-        if not name:
-            problems.add(file, "this row has parts but no name in the first column", number)
-        elif len(name) > MAX_NAME:
-            problems.add(file, f"the name is longer than {MAX_NAME} characters", number)
-        clients.append(Client(name=name, parts=parts, line=number))
-    if not clients and not problems.items:
-        problems.add(file, "has no names; write one name per row")
-    problems.raise_if_any()
-    return tuple(clients)
 
 
 def check_clients(book: Book, clients: tuple[Client, ...], file: str) -> None:

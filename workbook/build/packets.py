@@ -4,7 +4,6 @@ contents, page numbers and bookmarks follow on their own."""
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable
 
 from workbook.errors import did_you_mean
@@ -13,11 +12,6 @@ from workbook.model import Book
 
 class UnknownParts(ValueError):
     """Part ids that are not in the workbook; the message names them and the nearest ones."""
-
-
-def split_ids(values: Iterable[str]) -> tuple[str, ...]:
-    """'a,b c' and repeated options all give ('a', 'b', 'c')."""
-    return tuple(i for value in values for i in re.split(r"[\s,;]+", value) if i)
 
 
 def check_ids(book: Book, ids: Iterable[str]) -> None:

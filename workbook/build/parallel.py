@@ -23,6 +23,7 @@ from workbook.build import progress
 from workbook.errors import Problem, WorkbookError
 
 T = TypeVar("T")
+STOPPING = {signal.SIGINT, signal.SIGTERM}
 JOBS_VARIABLE = "WORKBOOK_JOBS"
 
 
@@ -84,13 +85,19 @@ class _Pool:
 
     def _start(self, index: int, task: Callable[[], Any]) -> None:
         read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: run, send the outcome, and leave without any clean-up
-            os.close(read_fd)
-            _child_main(task, write_fd)
-        os.close(write_fd)
-        self.running[pid] = _Child(index, read_fd)
-        self.selector.register(read_fd, selectors.EVENT_READ, pid)
+        # Ctrl-C or a kill held back until the child is on the list of those to stop: one
+        # that came between fork and the list would leave a child working on, unknown.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+        try:
+            pid = os.fork()
+            if pid == 0:  # the child: run, send the outcome, and leave without any clean-up
+                os.close(read_fd)
+                _child_main(task, write_fd, held)
+            os.close(write_fd)
+            self.running[pid] = _Child(index, read_fd)
+            self.selector.register(read_fd, selectors.EVENT_READ, pid)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     def _collect(self, results: dict[int, Any], events: int | None) -> None:
         """Read what is ready; a child whose pipe closed has finished: reap it."""
@@ -131,12 +138,13 @@ class _Pool:
         self.running.clear()
 
 
-def _child_main(task: Callable[[], Any], write_fd: int) -> None:
+def _child_main(task: Callable[[], Any], write_fd: int, mask: set[int | signal.Signals]) -> None:
     code = 0
     try:
         # Ctrl-C reaches every process: the parent stops its children, and they theirs.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, _stop)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         progress.as_child()
         try:
             outcome: tuple[str, Any] = ("ok", task())

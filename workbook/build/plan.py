@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from workbook.build.copies import Client, check_clients, copy_jobs, read_clients
+from workbook.build.copies import check_clients, copy_jobs
 from workbook.build.discreet import discreet_book
 from workbook.build.jobs import Extra, Job, Plan
 from workbook.build.packets import UnknownParts, check_ids, select_parts, unknown_worksheets
@@ -14,7 +14,9 @@ from workbook.build.request import Request
 from workbook.editions import BOOKLET_PAPERS, Edition
 from workbook.errors import usage_problem
 from workbook.model import Book
+from workbook.safefiles import display_name
 from workbook.sources.brand import read_brand_file
+from workbook.sources.clients import Client, read_clients
 from workbook.sources.helplines import region_from_language
 from workbook.sources.loader import load_book
 
@@ -90,7 +92,7 @@ def _editions(request: Request) -> list[Edition]:
 
 def _clients(request: Request) -> tuple[Client, ...]:
     if request.clients_file is not None:
-        return read_clients(request.clients_file)
+        return read_clients(request.clients_file, request.project_dir)
     if request.client is not None:
         return (Client(name=request.client.strip()),)
     return ()
@@ -98,4 +100,6 @@ def _clients(request: Request) -> tuple[Client, ...]:
 
 def _clients_label(request: Request) -> str:
     """Where the clients came from, for messages."""
-    return request.clients_file.name if request.clients_file else "--client"
+    if request.clients_file is None:
+        return "--client"
+    return display_name(request.clients_file, request.project_dir)

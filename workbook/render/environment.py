@@ -18,7 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from workbook.errors import Problem, WorkbookError
 from workbook.render.pages import page_keys
 from workbook.resources import bundled_templates
-from workbook.safefiles import Refused, read_inside
+from workbook.safefiles import read_text
 
 MAX_TEMPLATE_BYTES = 2_000_000
 Environment = jinja2.Environment  # for type hints in other modules
@@ -39,12 +39,7 @@ class _ProjectLoader(jinja2.FileSystemLoader):
         path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
         if not os.path.lexists(path):
             raise jinja2.TemplateNotFound(template)
-        try:
-            text = read_inside(path, self.roots, MAX_TEMPLATE_BYTES).decode("utf-8-sig")
-        except (Refused, UnicodeDecodeError) as refusal:
-            reason = refusal if isinstance(refusal, Refused) else "it is not UTF-8 text"
-            message = f"cannot be used: {reason}"
-            raise WorkbookError([Problem(f"templates/{template}", message)]) from None
+        text = read_text(path, f"templates/{template}", self.roots, MAX_TEMPLATE_BYTES)
         mtime = path.stat().st_mtime
         return text, str(path), lambda: path.stat().st_mtime == mtime
 

@@ -11,7 +11,7 @@ from workbook.errors import Problem, WorkbookError
 from workbook.render.environment import MAX_TEMPLATE_BYTES, Environment, fill
 from workbook.render.safety import css_problems
 from workbook.resources import bundled_styles
-from workbook.safefiles import Refused, read_inside
+from workbook.safefiles import read_text
 
 
 def edition_css(
@@ -27,12 +27,8 @@ def _stylesheet(env: Environment, project_dir: Path, name: str, context: dict[st
         return _checked(fill(env, name, context), f"templates/{name}")
     own = project_dir / "styles" / name
     if os.path.lexists(own):
-        try:
-            raw = read_inside(own, (project_dir.resolve(),), MAX_TEMPLATE_BYTES)
-            return _checked(raw.decode("utf-8-sig"), f"styles/{name}")
-        except (Refused, UnicodeDecodeError) as refusal:
-            reason = refusal if isinstance(refusal, Refused) else "it is not UTF-8 text"
-            raise WorkbookError([Problem(f"styles/{name}", f"cannot be used: {reason}")]) from None
+        css = read_text(own, f"styles/{name}", (project_dir,), MAX_TEMPLATE_BYTES)
+        return _checked(css, f"styles/{name}")
     if (bundled_styles() / name).is_file():
         return (bundled_styles() / name).read_text(encoding="utf-8")
     raise WorkbookError([Problem(f"styles/{name}", "stylesheet not found")])

@@ -9,18 +9,14 @@ from typing import Any
 
 from workbook import model
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
-from workbook.safefiles import (
-    Refused,
-    invisible_character,
-    invisible_character_line,
-    read_inside,
-)
+from workbook.safefiles import read_text
 from workbook.sources.helplines import HELPLINES_FILE, read_helplines
 from workbook.sources.markdown import make_parser, render_blocks, split_front_matter
 from workbook.sources.media import MediaCollector
+from workbook.sources.schema import Checker
 from workbook.sources.settings import Config, read_config
 from workbook.sources.worksheets import read_worksheet
-from workbook.sources.yamldata import Located, load_yaml, text_values, unknown_keys
+from workbook.sources.yamldata import load_yaml
 
 CHAPTERS_DIR = "chapters"
 FRONT_MATTER_KEYS = ("title", "summary", "content_note")
@@ -101,28 +97,11 @@ def _find_part(config: Config, part_id: str, problems: Problems) -> Path | None:
 
 
 def read_source(path: Path, file: str, root: Path) -> str:
-    """Source text: UTF-8 (a BOM is fine), any line ends, no NUL bytes; a regular file inside
-    `root`, at most 5 MB (a link to /dev/zero would never end)."""
-    try:
-        raw = read_inside(path, (root.resolve(),), MAX_SOURCE_BYTES)
-    except Refused as refusal:
-        advice = "; split it into smaller parts" if "larger" in str(refusal) else ""
-        raise WorkbookError([Problem(file, f"cannot be used: {refusal}{advice}")]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        message = "is not UTF-8 text; save it as UTF-8 in your editor"
-        raise WorkbookError([Problem(file, message, line)]) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise WorkbookError([Problem(file, "contains a NUL byte; is it really a text file?", line)])
-    invisible = invisible_character(text)
-    if invisible:
-        raise WorkbookError([Problem(file, invisible, invisible_character_line(text))])
+    """A chapter's or worksheet's text (see `read_text`): at most 5 MB, and not empty."""
+    text = read_text(path, file, (root,), MAX_SOURCE_BYTES, too_large="split it into smaller parts")
     if not text.strip():
         raise WorkbookError([Problem(file, "is empty")])
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _load_part(path: Path, part_id: str, config: Config, md: Any, problems: Problems) -> model.Part:
@@ -165,14 +144,12 @@ def _load_chapter(
 
 
 def _front_matter(front: Any, file: str, problems: Problems) -> dict[str, str]:
-    if not isinstance(front, Located):
-        problems.add(file, "the front matter must be 'key: value' lines", 2)
+    checker = Checker(file, problems)
+    data = checker.mapping(front, "the front matter", 2)
+    if data is None:
         return dict.fromkeys(FRONT_MATTER_KEYS, "")
-    unknown_keys(front, FRONT_MATTER_KEYS, file, problems, label="front matter key")
-    values = text_values(front, FRONT_MATTER_KEYS, file, problems)
-    if not values["title"]:
-        problems.add(file, "the front matter needs a 'title: ...' line", 2)
-    return values
+    checker.keys(data, FRONT_MATTER_KEYS, "the front matter")
+    return {key: checker.text(data, key, required=key == "title") for key in FRONT_MATTER_KEYS}
 
 
 def source_date_epoch() -> dt.date | None:

@@ -1,44 +1,28 @@
 """Safe YAML loading that remembers where every value came from.
 
-Values are plain Python types, but mappings are `Located` dicts that know the line of each key,
-so the schema can point at `chapters/x.yaml:12`. Only the safe tags are accepted; anchors and
-aliases are refused (they are never needed in a worksheet and can blow up in size).
+Values are plain Python types, but mappings are `Located` dicts that know the line of each key
+and lists are `LocatedList`s, so the schema can point at `chapters/x.yaml:12`. Only the safe
+tags are accepted; anchors and aliases are refused (they are never needed in a worksheet and
+can blow up in size).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import yaml
 
-from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
+from workbook.errors import Problem, WorkbookError
 from workbook.safefiles import invisible_character
+from workbook.sources.located import Located, LocatedList
 
 MAX_DEPTH = 40
-
-
-class Located(dict):
-    """A mapping from YAML that knows its own line and the line of each key (1-based)."""
-
-    line: int = 1
-    key_lines: dict[str, int]
-
-    def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, self.line)
-
-
-class LocatedList(list):
-    """A sequence from YAML that knows the line of each item (1-based)."""
-
-    line: int = 1
-    item_lines: list[int]
 
 
 class _NoAliasLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 None, None, "anchors and aliases ('*name') are not supported", event.start_mark
             )
@@ -104,8 +88,7 @@ class _Converter:
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, depth)
         if isinstance(node, yaml.SequenceNode):
-            items = LocatedList(self.convert(n, depth + 1) for n in node.value)
-            items.line = self.line(node)
+            items = LocatedList((self.convert(n, depth + 1) for n in node.value), self.line(node))
             items.item_lines = [self.line(n) for n in node.value]
             return items
         try:
@@ -125,9 +108,7 @@ class _Converter:
             return None
 
     def mapping(self, node: yaml.MappingNode, depth: int) -> Located:
-        result = Located()
-        result.line = self.line(node)
-        result.key_lines = {}
+        result = Located(self.line(node))
         for key_node, value_node in node.value:
             key = self.convert(key_node, depth + 1)
             key_line = self.line(key_node)
@@ -141,28 +122,3 @@ class _Converter:
                 result[key] = self.convert(value_node, depth + 1)
                 result.key_lines[key] = key_line
         return result
-
-
-def unknown_keys(
-    data: Located, allowed: Iterable[str], file: str, problems: Problems, label: str = "key"
-) -> None:
-    """Notes every key that is not `allowed`, with the near one it may have meant."""
-    allowed = tuple(allowed)
-    for key in data:
-        if key not in allowed:
-            hint = did_you_mean(key, allowed)
-            problems.add(file, f"unknown {label} '{key}'{hint}", data.line_of(key))
-
-
-def text_values(
-    data: Located, keys: Iterable[str], file: str, problems: Problems
-) -> dict[str, str]:
-    """The text of each of `keys` ("" when absent), noting values that are not text."""
-    values = {}
-    for key in keys:
-        value = data.get(key, "")
-        if not isinstance(value, str):
-            problems.add(file, f"'{key}' must be text", data.line_of(key))
-            value = ""
-        values[key] = value.strip()
-    return values
