@@ -37,10 +37,8 @@ OUTPUT = click.option(
 )
 PAPER = click.option(
     "--paper",
-    type=click.Choice(tuple(PAPERS)),
-    default="letter",
-    show_default=True,
-    help="Paper size of the PDFs.",
+    type=click.Choice(tuple(PAPERS), case_sensitive=False),
+    help="Paper size of the PDFs. Default: `paper` in workbook.toml, else letter.",
 )
 QUIET = click.option("-q", "--quiet", is_flag=True, help="Print nothing when all goes well.")
 NO_CACHE = click.option(
@@ -88,9 +86,10 @@ def main() -> None:
 @click.option(
     "--edition",
     "formats",
-    type=click.Choice(BUILD_FORMATS),
+    type=click.Choice(BUILD_FORMATS, case_sensitive=False),
     multiple=True,
-    help="What to make; repeat for more than one. Default: print, fillable and epub.",
+    help="What to make; repeat for more than one. Default: `editions` in workbook.toml, "
+    "else print, fillable and epub.",
 )
 @PAPER
 @option_flags(*BUILD_FORMATS)
@@ -124,9 +123,9 @@ def main() -> None:
 )
 @click.option(
     "--region",
-    type=click.Choice(REGIONS),
-    help="Whose helplines the resources page lists. Default: from the brand file or the "
-    "workbook's language (en-GB: uk), else every region's.",
+    type=click.Choice(REGIONS, case_sensitive=False),
+    help="Whose helplines the resources page lists. Default: `region` in workbook.toml, the "
+    "brand file's, or the workbook's language (en-GB: uk), else every region's.",
 )
 @QUIET
 @NO_CACHE
@@ -156,7 +155,7 @@ def build(
     """
     request = Request(
         *_folders(project, output),
-        formats=formats or BUILD_FORMATS,
+        formats=formats,
         only=split_ids(only),
         skip=split_ids(skip),
         use_cache=not no_cache,

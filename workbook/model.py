@@ -204,6 +204,16 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class BuildSettings:
+    """What workbook.toml chooses for its builds; a command line's flags override each one.
+    None (or no editions) leaves the choice to the defaults."""
+
+    paper: str | None = None
+    region: str | None = None
+    editions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Book:
     meta: Metadata
     parts: tuple[Part, ...]
@@ -211,6 +221,7 @@ class Book:
     sources: tuple[Path, ...] = field(default=())
     brand: Brand | None = None
     helplines: Helplines | None = None
+    settings: BuildSettings = field(default_factory=BuildSettings)
 
     @property
     def worksheets(self) -> tuple[Worksheet, ...]:

@@ -11,7 +11,7 @@ from workbook.build.discreet import discreet_book
 from workbook.build.jobs import Extra, Job, Plan
 from workbook.build.packets import UnknownParts, check_ids, select_parts, unknown_worksheets
 from workbook.build.request import Request
-from workbook.editions import BOOKLET_PAPERS, Edition
+from workbook.editions import BOOKLET_PAPERS, DEFAULT_FORMATS, Edition
 from workbook.errors import usage_problem
 from workbook.model import Book
 from workbook.safefiles import display_name
@@ -48,17 +48,18 @@ def make_plan(request: Request) -> Plan:
 
 
 def resolved(request: Request, book: Book) -> Request:
-    """The request with what it left open taken from the workbook: the region from the brand,
-    else from the language (en-GB: uk); the paper from the default."""
-    region = request.region
-    if region is None and book.brand is not None:
-        region = book.brand.region
+    """The request with what it left open taken from the workbook's settings, then from the
+    defaults: the region from the settings, the brand, else the language (en-GB: uk)."""
+    settings = book.settings
+    brand_region = book.brand.region if book.brand else None
+    region = request.region or settings.region or brand_region
     if region is None:
         region = region_from_language(book.meta.language)
-    paper = request.paper or DEFAULT_PAPER
+    paper = request.paper or settings.paper or DEFAULT_PAPER
+    formats = request.formats or settings.editions or DEFAULT_FORMATS
     if "booklet" in request.options and paper not in BOOKLET_PAPERS:
         raise usage_problem("a booklet prints on Letter or A4 sheets.", "--paper")
-    return dataclasses.replace(request, region=region, paper=paper)
+    return dataclasses.replace(request, region=region, paper=paper, formats=formats)
 
 
 def _chosen_book(book: Book, request: Request) -> Book:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbook.editions import DEFAULT_FORMATS, OPTION_NAMES
+from workbook.editions import OPTION_NAMES
 from workbook.errors import usage_problem
 
 
@@ -15,7 +15,7 @@ from workbook.errors import usage_problem
 class Request:
     project_dir: Path
     output_dir: Path
-    formats: tuple[str, ...] = DEFAULT_FORMATS
+    formats: tuple[str, ...] = ()  # none chosen: the workbook's `editions`, else the default
     paper: str | None = None
     options: tuple[str, ...] = ()  # names of editions.OPTIONS that are on
     region: str | None = None  # None: from the brand, else from the workbook's language

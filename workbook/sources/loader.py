@@ -63,6 +63,7 @@ def load_book(project_dir: Path) -> model.Book:
         sources=tuple(sources),
         brand=config.brand,
         helplines=helplines,
+        settings=config.build,
     )
 
 

@@ -6,20 +6,23 @@ import dataclasses
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbook.editions import BUILD_FORMATS, PAPERS
 from workbook.errors import Problems, WorkbookError
-from workbook.model import Brand
+from workbook.model import Brand, BuildSettings
 from workbook.resources import CONFIG_NAME
 from workbook.safefiles import read_text
 from workbook.sources.brand import BRAND_FILE, parse_brand, read_brand_file
 from workbook.sources.located import Located
+from workbook.sources.regions import REGIONS
 from workbook.sources.schema import TOML, Checker
 from workbook.sources.tomldata import load_toml
 
 TEXT_KEYS = ("title", "subtitle", "author", "language", "slug", "description")
-KNOWN_KEYS = (*TEXT_KEYS, "date", "contents", "brand")
+BUILD_KEYS = ("paper", "region", "editions")  # what a build makes, unless its flags say
+KNOWN_KEYS = (*TEXT_KEYS, "date", "contents", "brand", *BUILD_KEYS)
 REQUIRED = ("title", "contents")
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_CONFIG_BYTES = 1_000_000
@@ -39,6 +42,7 @@ class Config:
     contents: tuple[str, ...]
     lines: dict[str, int]
     brand: Brand | None = None
+    build: BuildSettings = field(default_factory=BuildSettings)
 
     @property
     def project_dir(self) -> Path:
@@ -92,6 +96,7 @@ def _validate(path: Path, data: Located, checker: Checker) -> Config:
         checker.problem(message, data.line_of("language"))
     contents = _contents(data, checker)
     date = checker.date(data, "date")
+    build = _build_settings(data, checker)
     checker.problems.raise_if_any()
     return Config(
         path=path,
@@ -104,6 +109,20 @@ def _validate(path: Path, data: Located, checker: Checker) -> Config:
         description=text["description"],
         contents=contents,
         lines=dict(data.key_lines),
+        build=build,
+    )
+
+
+def _build_settings(data: Located, checker: Checker) -> BuildSettings:
+    """paper = "a4", region = "uk", editions = ["print", "epub"]: any case."""
+    listed = checker.texts(data, "editions", "edition") if "editions" in data else ()
+    line = data.line_of("editions")
+    editions = [e.lower() for e in listed]
+    editions = [e for e in editions if checker.one_of("edition", e, BUILD_FORMATS, line)]
+    return BuildSettings(
+        paper=checker.choice(data, "paper", tuple(PAPERS)),
+        region=checker.choice(data, "region", REGIONS),
+        editions=tuple(dict.fromkeys(editions)),
     )
 
 
