@@ -27,24 +27,26 @@ DEFAULT_PAPER = "letter"
 def make_plan(request: Request) -> Plan:
     book = _chosen_book(load_book(request.project_dir), request)
     request = resolved(request, book)
-    editions = tuple(_editions(request))
-    jobs: tuple[Job, ...]
-    extras: tuple[Extra, ...] = ()
-    clients = _clients(request)
+    jobs, extras = _jobs(book, request, tuple(_editions(request)))
+    return Plan(book, request.output_dir, jobs, extras, request.use_cache)
+
+
+def _jobs(
+    book: Book, request: Request, editions: tuple[Edition, ...]
+) -> tuple[tuple[Job, ...], tuple[Extra, ...]]:
+    """A handout of some worksheets; a copy per client, and their index; or one file per
+    edition of the parts chosen."""
     if request.handout:
         if problems := unknown_worksheets(book, request.handout):
             raise usage_problem(" ".join(problems), "ID")
-        jobs = tuple(Job(e.filename(book.meta.slug), e, book) for e in editions)
-    elif clients:
+        return tuple(Job(e.filename(book.meta.slug), e, book) for e in editions), ()
+    if clients := _clients(request):
         check_clients(book, clients, _clients_label(request))
-        jobs, index = copy_jobs(
-            book, editions, clients, (request.only, request.skip), request.name_files
-        )
-        extras = (index,)
-    else:
-        packet = _select(book, request)
-        jobs = tuple(Job(e.filename(book.meta.slug), e, packet) for e in editions)
-    return Plan(book, request.output_dir, jobs, extras, request.use_cache)
+        choice = (request.only, request.skip)
+        jobs, index = copy_jobs(book, editions, clients, choice, request.name_files)
+        return jobs, (index,)
+    packet = _select(book, request)
+    return tuple(Job(e.filename(book.meta.slug), e, packet) for e in editions), ()
 
 
 def resolved(request: Request, book: Book) -> Request:
