@@ -2,11 +2,13 @@
 parallel processes when there are cores to spare, and stages every file so that nothing
 half-written reaches the output folder.
 
-Jobs that share a layout run in one process: the EPUB's page list comes from the print
-edition's layout, so the EPUB goes with the print edition on the same paper, and client copies
-go with their packet's edition. Each process writes its own staged temporary files; they are
-moved into place together once every one is complete, so the files are the same bytes however
-many processes made them.
+First every layout the jobs need is made, all their parts in the same worker processes
+(writers/apart.py; parts laid out in an earlier build come from the part cache). Then jobs that
+share a layout are written in one process: the EPUB's page list comes from the print edition's
+layout, so the EPUB goes with the print edition on the same paper, and client copies go with
+their packet's edition. Each process writes its own staged temporary files; they are moved into
+place together once every one is complete, so the files are the same bytes however many
+processes made them.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from pathlib import Path
 from workbook.build import parallel
 from workbook.build.cache import BuildCache
 from workbook.build.jobs import Job, Plan
-from workbook.editions import Edition
-from workbook.render import Environment, environment
+from workbook.build.partcache import PartCache
+from workbook.editions import Edition, Personal
+from workbook.render import environment
 from workbook.writers import writer_for
-from workbook.writers.layouts import BLANK, Layouts, print_edition_for
+from workbook.writers.apart import NoStore, PartStore
+from workbook.writers.layouts import BLANK, Layouts, lay_out_editions, print_edition_for
 from workbook.writers.staging import staging
 
 Step = Callable[[str, str], None]
@@ -64,7 +68,16 @@ def _build(plan: Plan, todo: list[Job], step: Step) -> GroupResult:
         for extra in plan.extras:
             stage.temp_for(extra.name).write_text(extra.text, encoding="utf-8")
         groups = layout_groups(todo)
-        tasks = [partial(_run_group, group, temps, env, step) for group in groups]
+        layouts = [Layouts(group[0].packet, env, step) for group in groups]
+        wanted = [
+            (each, *_layout_of(group[0])) for each, group in zip(layouts, groups, strict=True)
+        ]
+        store: PartStore = PartCache(plan.book) if plan.use_cache else NoStore()
+        lay_out_editions([w for w in wanted if w[1].record.paged], parallel.run_all, store)
+        tasks = [
+            partial(_run_group, group, each, temps)
+            for group, each in zip(groups, layouts, strict=True)
+        ]
         results = parallel.run_all(tasks)
         stage.commit()
     details: dict[str, str] = {}
@@ -88,19 +101,20 @@ def _layout_key(job: Job) -> tuple[object, ...]:
     return (job.packet_key, _layout_edition(job), job.personal is None)
 
 
-def _run_group(
-    group: list[Job], temps: dict[str, Path], env: Environment, step: Step
-) -> GroupResult:
-    """Jobs that share a layout. Once it is made, each edition's files (the print PDF, the
-    EPUB, their client copies) are written side by side, each edition in its own process."""
-    layouts = Layouts(group[0].packet, env, step)
+def _layout_of(job: Job) -> tuple[Edition, Personal | None]:
+    """The layout a job needs: its own, or for an EPUB the print edition's on the same
+    paper; a client's copy has the shared interior's, with a blank client line."""
+    return _layout_edition(job), None if job.personal is None else BLANK
+
+
+def _run_group(group: list[Job], layouts: Layouts, temps: dict[str, Path]) -> GroupResult:
+    """Jobs that share a layout, made before: each edition's files (the print PDF, the EPUB,
+    their client copies) are written side by side, each edition in its own process."""
     by_edition: dict[Edition, list[Job]] = {}
     for job in group:
         by_edition.setdefault(job.edition, []).append(job)
     write = partial(_write_all, layouts=layouts, temps=temps)
     if len(by_edition) > 1 and parallel.can_fork():
-        first = group[0]  # the layout the others read: made once, before the processes part
-        layouts.get(_layout_edition(first), None if first.personal is None else BLANK)
         outcomes = parallel.run_all([partial(write, jobs) for jobs in by_edition.values()])
     else:
         outcomes = [write(jobs) for jobs in by_edition.values()]

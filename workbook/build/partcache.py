@@ -1,0 +1,150 @@
+"""The part cache: parts of paged editions, laid out in an earlier build, kept for the next.
+
+A part's key is a sha256 over everything its layout depends on besides where it begins in
+the book: its HTML and the edition's stylesheet (so the templates, styles, content, options and
+paper are in it), the document's head, whether it has form fields, this tool's code and
+version, the libraries that lay it out, the fonts and the project's folder. Pictures it showed
+are recorded with their own sha256 and checked. What it read of where it begins (page numbers,
+the pages of other parts' anchors) is kept with it: writers/apart.py lays it out again if that
+has moved.
+
+Entries live in the user's cache folder, beside the build records (build/cache.py), in
+`parts/`: one file each, a header with a checksum, the records as JSON, then the PDF of the
+part's pages. An entry that cannot be read, or whose checksum is wrong, is ignored and
+replaced. The oldest entries are removed when there are more than `LIMIT`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from workbook import __version__
+from workbook.build.cache import _add_tree, _versions, cache_root, sha256_file
+from workbook.model import Book
+from workbook.resources import PACKAGE_DIR, font_dir
+from workbook.writers.partlayout import PageRecord, PartLayout, Reads
+
+MAGIC = b"workbook-part 1\n"
+LIMIT = 3000  # entries kept; a default workbook's three editions hold about fifty
+
+
+class PartCache:
+    def __init__(self, book: Book) -> None:
+        self.folder = cache_root() / "parts"
+        self.base = _base_key(book)
+        self.project = book.project_dir.resolve()
+        self.stored = 0
+
+    def key(self, *texts: str) -> str:
+        digest = hashlib.sha256(self.base.encode() + b"\0")
+        for text in texts:
+            digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
+        return digest.hexdigest()
+
+    def get(self, key: str) -> PartLayout | None:
+        """The part kept under `key`, or None (none kept, unreadable, or a picture changed)."""
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+            part, deps = _decode(data)
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        if any(sha256_file(Path(name)) != digest for name, digest in deps.items()):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept longest
+        return part
+
+    def put(self, key: str, part: PartLayout) -> None:
+        """Keep a part; a cache that cannot be written is no cache."""
+        path = self._path(key)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_bytes(_encode(part, self.project))
+            os.replace(temp, path)
+        except OSError:
+            temp.unlink(missing_ok=True)
+            return
+        self.stored += 1
+        if self.stored == 1:
+            self._prune()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.part"
+
+    def _prune(self) -> None:
+        try:
+            entries = [(p.stat().st_mtime, p) for p in self.folder.glob("*/*.part")]
+        except OSError:
+            return
+        entries.sort()
+        for _, path in entries[: max(0, len(entries) - LIMIT)]:
+            path.unlink(missing_ok=True)
+
+
+def _encode(part: PartLayout, project: Path) -> bytes:
+    """Pictures (inside the project) are checked by their bytes; the fonts and the bundled
+    files are in the base key."""
+    fields = dataclasses.asdict(part)
+    del fields["pdf"]
+    deps = {
+        name: sha256_file(Path(name)) for name in part.files if Path(name).is_relative_to(project)
+    }
+    body = json.dumps({"part": fields, "deps": deps}, separators=(",", ":")).encode()
+    payload = len(body).to_bytes(8, "big") + body + part.pdf
+    return MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+
+
+def _decode(data: bytes) -> tuple[PartLayout, dict[str, str]]:
+    if not data.startswith(MAGIC):
+        raise ValueError("not a part")
+    checksum, payload = data[len(MAGIC) : len(MAGIC) + 64], data[len(MAGIC) + 65 :]
+    if hashlib.sha256(payload).hexdigest().encode() != checksum:
+        raise ValueError("damaged")
+    size = int.from_bytes(payload[:8], "big")
+    record = json.loads(payload[8 : 8 + size])
+    fields = _tuples(record["part"])
+    fields["pdf"] = payload[8 + size :]
+    fields["pages"] = tuple(PageRecord(*page) for page in fields["pages"])
+    fields["reads"] = Reads(*fields["reads"])
+    deps = record["deps"]
+    if not isinstance(deps, dict):
+        raise ValueError("damaged")
+    return PartLayout(**fields), deps
+
+
+def _tuples(value: Any) -> Any:
+    """JSON's lists back to the tuples the records hold (dataclass fields as dicts)."""
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    if isinstance(value, dict):
+        return {
+            k: _tuples(v) if k not in ("pages", "reads") else _fields(v) for k, v in value.items()
+        }
+    return value
+
+
+def _fields(value: Any) -> Any:
+    """A dataclass asdict made: a dict (one record) or a list of dicts, as field tuples."""
+    if isinstance(value, dict):
+        return tuple(_tuples(v) for v in value.values())
+    return tuple(_fields(v) for v in value)
+
+
+def _base_key(book: Book) -> str:
+    """What every part's layout depends on besides its own HTML and stylesheet."""
+    digest = hashlib.sha256()
+    for text in (f"workbook {__version__}", sys.version, _versions(), str(book.project_dir)):
+        digest.update(text.encode() + b"\0")
+    _add_tree(digest, PACKAGE_DIR)
+    for font in sorted(font_dir().glob("*")):
+        digest.update(f"{font.name}:{font.stat().st_size}".encode() + b"\0")
+    return digest.hexdigest()
