@@ -10,6 +10,7 @@ Without fork, with one core or one task, the tasks run here, one after another.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import selectors
@@ -25,6 +26,7 @@ from workbook.errors import Problem, WorkbookError
 T = TypeVar("T")
 STOPPING = {signal.SIGINT, signal.SIGTERM}
 JOBS_VARIABLE = "WORKBOOK_JOBS"
+QUEUE_BYTES = 60_000  # run_each's queue of items, written at once: less than a pipe holds
 
 
 class WorkerFailed(RuntimeError):
@@ -53,6 +55,34 @@ def run_all(tasks: Sequence[Callable[[], T]]) -> list[T]:
     return _Pool(jobs()).run(tasks)
 
 
+def run_each(work: Callable[[int], T], items: Sequence[int]) -> dict[int, T]:
+    """`work(item)` for every item, shared out among a few worker processes that each take
+    the next item as they finish one (so a long item does not hold up the others), in the
+    order given: the longest first balances best. Fewer processes than items: each starts
+    once, and what it loads (fonts, caches) serves every item it takes."""
+    if len(items) <= 1 or not can_fork() or len(items) * 4 > QUEUE_BYTES:
+        return {item: work(item) for item in items}
+    read_fd, write_fd = os.pipe()
+    try:
+        os.write(write_fd, b"".join(item.to_bytes(4, "big") for item in items))
+        os.close(write_fd)
+        write_fd = -1
+
+        def drain() -> dict[int, T]:
+            done = {}
+            while chunk := os.read(read_fd, 4):  # whole items: all were written at once
+                item = int.from_bytes(chunk, "big")
+                done[item] = work(item)
+            return done
+
+        results = run_all([drain] * min(jobs(), len(items)))
+    finally:
+        os.close(read_fd)
+        if write_fd >= 0:
+            os.close(write_fd)
+    return {item: result for done in results for item, result in done.items()}
+
+
 @dataclass
 class _Child:
     index: int
@@ -72,6 +102,9 @@ class _Pool:
         events = progress.open_channel()
         if events is not None:
             self.selector.register(events, selectors.EVENT_READ, None)
+        # Objects made so far are left alone by the collector, here and in the children: a
+        # collection would touch (and so copy) every page of memory the children share.
+        gc.freeze()
         try:
             while waiting or self.running:
                 while waiting and len(self.running) < self.limit:
@@ -81,6 +114,7 @@ class _Pool:
             self._stop_all()
             progress.close_channel()
             self.selector.close()
+            gc.unfreeze()
         return [results[index] for index in range(len(tasks))]
 
     def _start(self, index: int, task: Callable[[], Any]) -> None:

@@ -73,7 +73,8 @@ def _build(plan: Plan, todo: list[Job], step: Step) -> GroupResult:
             (each, *_layout_of(group[0])) for each, group in zip(layouts, groups, strict=True)
         ]
         store: PartStore = PartCache(plan.book) if plan.use_cache else NoStore()
-        lay_out_editions([w for w in wanted if w[1].record.paged], parallel.run_all, store)
+        paged = [w for w in wanted if w[1].record.paged]
+        lay_out_editions(paged, parallel.run_all, parallel.run_each, store)
         tasks = [
             partial(_run_group, group, each, temps)
             for group, each in zip(groups, layouts, strict=True)

@@ -43,6 +43,7 @@ from workbook.writers.partlayout import (
 
 T = TypeVar("T")
 RunAll = Callable[[Sequence[Callable[[], Any]]], list[Any]]
+RunEach = Callable[[Callable[[int], Any], Sequence[int]], dict[int, Any]]
 ROUNDS = 4  # rounds of laying out again before giving up and laying out the whole
 FORCED = ("page", "left", "right", "recto", "verso")
 SIDES = ("left", "right", "recto", "verso")
@@ -91,7 +92,9 @@ class Request:
         return self.rendered.edition.medium == "form"
 
 
-def lay_out_all(requests: Sequence[Request], run_all: RunAll, store: PartStore) -> list[LaidOut]:
+def lay_out_all(
+    requests: Sequence[Request], run_all: RunAll, run_each: RunEach, store: PartStore
+) -> list[LaidOut]:
     """Every request laid out (in parts where it can be), in the order asked."""
     books = {i: book for i, r in enumerate(requests) if (book := _Book.start(r, store))}
     for _ in range(ROUNDS):
@@ -102,15 +105,20 @@ def lay_out_all(requests: Sequence[Request], run_all: RunAll, store: PartStore) 
         if laid_out_hook is not None:
             for i, k in tasks:
                 laid_out_hook(requests[i].rendered.edition, k)
-        made = run_all([partial(books[i].lay_out, k) for i, k in tasks])
-        for (i, k), part in zip(tasks, made, strict=True):
-            books[i].parts[k] = part
-            store.put(books[i].keys[k], part)
+        made = run_each(partial(_lay_out_task, books, tasks), range(len(tasks)))
+        for n, (i, k) in enumerate(tasks):
+            books[i].parts[k] = made[n]
+            store.put(books[i].keys[k], made[n])
         for i in [i for i, book in books.items() if book.problem()]:
             del books[i]
     books = {i: book for i, book in books.items() if not book.todo()}
     finish = [books[i].finish if i in books else partial(_whole, r) for i, r in enumerate(requests)]
     return run_all(finish)
+
+
+def _lay_out_task(books: dict[int, _Book], tasks: list[tuple[int, int]], n: int) -> PartLayout:
+    book, k = tasks[n]
+    return books[book].lay_out(k)
 
 
 def _whole(request: Request) -> LaidOut:

@@ -19,7 +19,7 @@ from workbook.model import Book
 from workbook.render import Environment, Rendered, render
 from workbook.render.pages import PageMap
 from workbook.resources import bundled_styles, bundled_templates, font_dir
-from workbook.writers.apart import NoStore, PartStore, Request, RunAll, lay_out_all
+from workbook.writers.apart import NoStore, PartStore, Request, RunAll, RunEach, lay_out_all
 from workbook.writers.fetcher import SafeFetcher
 from workbook.writers.laidout import LaidOut
 from workbook.writers.paged import PageMaker
@@ -37,6 +37,10 @@ def _quiet(what: str, doing: str) -> None:
 
 def _one_by_one(tasks: Sequence[Callable[[], Any]]) -> list[Any]:
     return [task() for task in tasks]
+
+
+def _each_here(work: Callable[[int], Any], items: Sequence[int]) -> dict[int, Any]:
+    return {item: work(item) for item in items}
 
 
 class Layouts:
@@ -62,7 +66,7 @@ class Layouts:
         """The rendered edition and its layout (with `personal`'s cover, if given)."""
         key = ("layout", edition, personal)
         if key not in self._made:
-            lay_out_editions([(self, edition, personal)], _one_by_one, NoStore())
+            lay_out_editions([(self, edition, personal)], _one_by_one, _each_here, NoStore())
         return cast(tuple[Rendered, LaidOut], self._made[key])
 
     def request(self, edition: Edition, personal: Personal | None) -> Request:
@@ -80,12 +84,15 @@ class Layouts:
 
 
 def lay_out_editions(
-    wanted: Sequence[tuple[Layouts, Edition, Personal | None]], run_all: RunAll, store: PartStore
+    wanted: Sequence[tuple[Layouts, Edition, Personal | None]],
+    run_all: RunAll,
+    run_each: RunEach,
+    store: PartStore,
 ) -> None:
     """Every layout wanted, made together: their parts share the worker processes."""
     todo = list(dict.fromkeys(w for w in wanted if ("layout", w[1], w[2]) not in w[0]._made))
     requests = [layouts.request(edition, personal) for layouts, edition, personal in todo]
-    made = lay_out_all(requests, run_all, store)
+    made = lay_out_all(requests, run_all, run_each, store)
     for (layouts, edition, personal), request, laid in zip(todo, requests, made, strict=True):
         layouts._made[("layout", edition, personal)] = (request.rendered, laid)
         layouts.read |= {Path(name) for name in laid.read}
