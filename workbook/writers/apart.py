@@ -168,12 +168,17 @@ class _Book:
         return book
 
     def todo(self) -> list[int]:
-        """The parts to lay out (again): not laid out, or laid out from what has moved."""
+        """The parts to lay out: those not laid out yet; once every part is, those laid out
+        from what has moved since (a part from the cache waits till then: what it read may
+        not have moved after all)."""
+        missing = [k for k, part in enumerate(self.parts) if part is None]
+        if missing:
+            return missing
         entries = _Fold(self.parts).entries
         return [
             k
             for k, part in enumerate(self.parts)
-            if part is None or part.read_as != part.reads.of(entries[k])
+            if part is not None and part.read_as != part.reads.of(entries[k])
         ]
 
     def lay_out(self, k: int) -> PartLayout:
