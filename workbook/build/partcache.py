@@ -64,25 +64,44 @@ class PartCache:
 
     def put(self, key: str, part: PartLayout) -> None:
         """Keep a part; a cache that cannot be written is no cache."""
-        path = self._path(key)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_bytes(_encode(part, self.project))
-            os.replace(temp, path)
-        except OSError:
-            temp.unlink(missing_ok=True)
+        if not self._write(self._path(key), _encode(part, self.project)):
             return
         self.stored += 1
         if self.stored == 1:
             self._prune()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.part"
+    def get_bytes(self, key: str) -> bytes | None:
+        """Bytes kept under `key` (a book's margins), or None."""
+        try:
+            data = self._path(key, ".bin").read_bytes()
+        except OSError:
+            return None
+        checksum, _, payload = data.partition(b"\n")
+        return payload if hashlib.sha256(payload).hexdigest().encode() == checksum else None
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        """Keep bytes; a cache that cannot be written is no cache."""
+        self._write(
+            self._path(key, ".bin"), hashlib.sha256(data).hexdigest().encode() + b"\n" + data
+        )
+
+    def _path(self, key: str, suffix: str = ".part") -> Path:
+        return self.folder / key[:2] / f"{key}{suffix}"
+
+    def _write(self, path: Path, data: bytes) -> bool:
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_bytes(data)
+            os.replace(temp, path)
+        except OSError:
+            temp.unlink(missing_ok=True)
+            return False
+        return True
 
     def _prune(self) -> None:
         try:
-            entries = [(p.stat().st_mtime, p) for p in self.folder.glob("*/*.part")]
+            entries = [(p.stat().st_mtime, p) for p in self.folder.glob("*/*.*")]
         except OSError:
             return
         entries.sort()

@@ -17,13 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from workbook.build import parallel
 from workbook.build.cache import BuildCache
 from workbook.build.jobs import Job, Plan
 from workbook.build.partcache import PartCache
 from workbook.editions import Edition, Personal
-from workbook.render import environment
+from workbook.render import Environment, environment
 from workbook.writers import writer_for
 from workbook.writers.apart import NoStore, PartStore
 from workbook.writers.layouts import BLANK, Layouts, lay_out_editions, print_edition_for
@@ -67,19 +68,7 @@ def _build(plan: Plan, todo: list[Job], step: Step) -> GroupResult:
         temps = {job.name: stage.temp_for(job.name) for job in todo}
         for extra in plan.extras:
             stage.temp_for(extra.name).write_text(extra.text, encoding="utf-8")
-        groups = layout_groups(todo)
-        layouts = [Layouts(group[0].packet, env, step) for group in groups]
-        wanted = [
-            (each, *_layout_of(group[0])) for each, group in zip(layouts, groups, strict=True)
-        ]
-        store: PartStore = PartCache(plan.book) if plan.use_cache else NoStore()
-        paged = [w for w in wanted if w[1].record.paged]
-        lay_out_editions(paged, parallel.run_all, parallel.run_each, store)
-        tasks = [
-            partial(_run_group, group, each, temps)
-            for group, each in zip(groups, layouts, strict=True)
-        ]
-        results = parallel.run_all(tasks)
+        results = _lay_out_and_write(plan, layout_groups(todo), temps, env, step)
         stage.commit()
     details: dict[str, str] = {}
     read: set[Path] = set()
@@ -87,6 +76,29 @@ def _build(plan: Plan, todo: list[Job], step: Step) -> GroupResult:
         details.update(group_details)
         read |= group_read
     return details, read
+
+
+def _lay_out_and_write(
+    plan: Plan, groups: list[list[Job]], temps: dict[str, Path], env: Environment, step: Step
+) -> list[GroupResult]:
+    """The parts of every layout the groups need, laid out together; then the layouts are
+    finished side by side with the groups that only need their page starts (EPUBs); then
+    the other groups are written."""
+    layouts = [Layouts(group[0].packet, env, step) for group in groups]
+    wanted = [(each, *_layout_of(group[0])) for each, group in zip(layouts, groups, strict=True)]
+    store: PartStore = PartCache(plan.book) if plan.use_cache else NoStore()
+    pending = lay_out_editions([w for w in wanted if w[1].record.paged], parallel.run_each, store)
+    early = [i for i, group in enumerate(groups) if _early(group, layouts[i])]
+    writing: list[Callable[[], Any]] = [
+        partial(_run_group, groups[i], layouts[i], temps) for i in early
+    ]
+    made = parallel.run_all([*pending.tasks, *writing])
+    pending.install(made[: len(pending.tasks)])
+    results: list[GroupResult] = made[len(pending.tasks) :]
+    late = [i for i in range(len(groups)) if i not in early]
+    results += parallel.run_all([partial(_run_group, groups[i], layouts[i], temps) for i in late])
+    read = set().union(*(each.read for each in layouts))  # what the layouts fetched
+    return [*results, ({}, read)]
 
 
 def layout_groups(jobs: list[Job]) -> list[list[Job]]:
@@ -100,6 +112,12 @@ def layout_groups(jobs: list[Job]) -> list[list[Job]]:
 
 def _layout_key(job: Job) -> tuple[object, ...]:
     return (job.packet_key, _layout_edition(job), job.personal is None)
+
+
+def _early(group: list[Job], layouts: Layouts) -> bool:
+    """Jobs that only need to know where the print pages begin: EPUBs."""
+    split = all(job.edition.record.split for job in group)
+    return split and layouts.starts_known(*_layout_of(group[0]))
 
 
 def _layout_of(job: Job) -> tuple[Edition, Personal | None]:

@@ -29,7 +29,7 @@ from weasyprint.formatting_structure.build import update_counters
 from workbook.render.documents import Rendered
 from workbook.render.pages import PageStart, find_page_starts, number_page_starts
 from workbook.render.pieces import Pieces, split_document
-from workbook.writers.folios import FolioPage, draw_margins
+from workbook.writers.folios import FolioPage, Margins, draw_margins
 from workbook.writers.join import Bookmark, join
 from workbook.writers.laidout import LaidOut
 from workbook.writers.paged import PDF_VARIANT, PageMaker, plain_failures
@@ -42,7 +42,6 @@ from workbook.writers.partlayout import (
 )
 
 T = TypeVar("T")
-RunAll = Callable[[Sequence[Callable[[], Any]]], list[Any]]
 RunEach = Callable[[Callable[[int], Any], Sequence[int]], dict[int, Any]]
 ROUNDS = 4  # rounds of laying out again before giving up and laying out the whole
 FORCED = ("page", "left", "right", "recto", "verso")
@@ -66,6 +65,10 @@ class PartStore(Protocol):
 
     def put(self, key: str, part: PartLayout) -> None: ...
 
+    def get_bytes(self, key: str) -> bytes | None: ...
+
+    def put_bytes(self, key: str, data: bytes) -> None: ...
+
 
 class NoStore:
     """No cache: every part is laid out."""
@@ -77,6 +80,12 @@ class NoStore:
         return None
 
     def put(self, key: str, part: PartLayout) -> None:
+        pass
+
+    def get_bytes(self, key: str) -> bytes | None:
+        return None
+
+    def put_bytes(self, key: str, data: bytes) -> None:
         pass
 
 
@@ -92,10 +101,17 @@ class Request:
         return self.rendered.edition.medium == "form"
 
 
-def lay_out_all(
-    requests: Sequence[Request], run_all: RunAll, run_each: RunEach, store: PartStore
-) -> list[LaidOut]:
-    """Every request laid out (in parts where it can be), in the order asked."""
+@dataclass(frozen=True)
+class Laying:
+    """A layout under way: where its pages begin is known (unless it is laid out whole), and
+    `finish` makes the rest: the margins, the joined PDF (it can run in another process)."""
+
+    starts: tuple[PageStart, ...] | None
+    finish: Callable[[], LaidOut]
+
+
+def lay_out_parts(requests: Sequence[Request], run_each: RunEach, store: PartStore) -> list[Laying]:
+    """Every request's parts laid out, in the worker processes, in the order asked."""
     books = {i: book for i, r in enumerate(requests) if (book := _Book.start(r, store))}
     for _ in range(ROUNDS):
         tasks = [(i, k) for i, book in books.items() for k in book.todo()]
@@ -105,15 +121,22 @@ def lay_out_all(
         if laid_out_hook is not None:
             for i, k in tasks:
                 laid_out_hook(requests[i].rendered.edition, k)
-        made = run_each(partial(_lay_out_task, books, tasks), range(len(tasks)))
+        if len(tasks) == 1:  # one again (the contents, say): here, not in a new process
+            made = {0: _lay_out_task(books, tasks, 0)}
+        else:
+            made = run_each(partial(_lay_out_task, books, tasks), range(len(tasks)))
         for n, (i, k) in enumerate(tasks):
             books[i].parts[k] = made[n]
             store.put(books[i].keys[k], made[n])
         for i in [i for i, book in books.items() if book.problem()]:
             del books[i]
     books = {i: book for i, book in books.items() if not book.todo()}
-    finish = [books[i].finish if i in books else partial(_whole, r) for i, r in enumerate(requests)]
-    return run_all(finish)
+    return [
+        Laying(books[i].fold().starts, books[i].finish)
+        if i in books
+        else Laying(None, partial(_whole, r))
+        for i, r in enumerate(requests)
+    ]
 
 
 def _lay_out_task(books: dict[int, _Book], tasks: list[tuple[int, int]], n: int) -> PartLayout:
@@ -150,6 +173,7 @@ class _Book:
     keys: list[str]
     tags: list[str]
     side: bool  # its stylesheet sets left and right pages apart
+    store: PartStore
     parts: list[PartLayout | None] = field(default_factory=list)
 
     @classmethod
@@ -163,7 +187,7 @@ class _Book:
             store.key("part", css, pieces.shell, body, str(request.forms), tag)
             for body, tag in zip(pieces.bodies, tags, strict=True)
         ]
-        book = cls(request, pieces, keys, tags, _side_sensitive(css))
+        book = cls(request, pieces, keys, tags, _side_sensitive(css), store)
         book.parts = [store.get(key) for key in keys]
         return book
 
@@ -208,15 +232,29 @@ class _Book:
                 return "a part would need a blank page before it"
         return ""
 
+    def margins(self, fold: _Fold) -> Margins | None:
+        """The margins of every page: drawn, or kept from a build with the same pages."""
+        shell = self.pieces.document(0, -1)
+        css = self.request.rendered.css
+        pages = repr([page.key() for page in fold.folios])
+        key = self.store.key("margins", css, shell, pages, repr(fold.targets))
+        if (kept := Margins.decode(self.store.get_bytes(key))) is not None:
+            return kept
+        margins = draw_margins(self.request.maker, shell, fold.folios, fold.targets)
+        if margins is not None:
+            self.store.put_bytes(key, margins.encode())
+        return margins
+
+    def fold(self) -> _Fold:
+        return _Fold(self.parts)
+
     def finish(self) -> LaidOut:
         """Margins drawn, parts joined (this runs in a worker process)."""
         parts = [part for part in self.parts if part is not None]
         fold = _Fold(self.parts)
         rendered = self.request.rendered
         with plain_failures(rendered.edition.describe()):
-            margins = draw_margins(
-                self.request.maker, self.pieces.document(0, -1), fold.folios, fold.targets
-            )
+            margins = self.margins(fold)
             pdf = join(parts, margins, _bookmarks(parts))
             notes = _notes(self.request)
         read = frozenset(f for part in parts for f in part.files) | frozenset(

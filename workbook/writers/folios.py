@@ -38,12 +38,36 @@ class Margins:
     pdf: bytes  # a page of margins for each page
     drawn: tuple[bool, ...]  # which pages have any
 
+    def encode(self) -> bytes:
+        return "".join("1" if d else "0" for d in self.drawn).encode() + b"\n" + self.pdf
+
+    @classmethod
+    def decode(cls, data: bytes | None) -> Margins | None:
+        if not data or b"\n" not in data:
+            return None
+        drawn, pdf = data.split(b"\n", 1)
+        if not pdf.startswith(b"%PDF") or set(drawn) - set(b"01"):
+            return None
+        return cls(pdf, tuple(c == ord("1") for c in drawn))
+
 
 @dataclass(frozen=True)
 class FolioPage:
     record: PageRecord
     right: bool  # a right-hand page
     counters: Counters  # its page counters, as its margins see them (page, pages, ...)
+
+    def key(self) -> tuple[object, ...]:
+        """All that its margins show can come from."""
+        record = self.record
+        return (
+            record.name,
+            record.blank,
+            record.strings,
+            record.opens_with,
+            self.right,
+            self.counters,
+        )
 
 
 def draw_margins(
@@ -61,8 +85,9 @@ def draw_margins(
     context.page_bottom = 0  # margin boxes never break: any value will do (not None)
     drawn: list[Page] = []
     which: list[bool] = []
+    styled: set[Any] = set()
     for index, page in enumerate(pages):
-        box = _page_box(context, html, root_box, page, index)
+        box = _page_box(context, html, root_box, page, index, styled)
         context.current_page = index + 1
         values = {name: list(v) for name, v in page.counters}
         state: tuple[Any, ...] = ([0], values, [set(values)], [])
@@ -79,12 +104,21 @@ def draw_margins(
     return Margins(document.write_pdf(pdf_identifier=b"0" * 32), tuple(which))
 
 
-def _page_box(context: Any, html: Any, root_box: Any, page: FolioPage, index: int) -> Any:
+def _page_box(
+    context: Any, html: Any, root_box: Any, page: FolioPage, index: int, styled: set[Any]
+) -> Any:
     """An empty page of the page's type (as make_page begins one), drawing only what is
-    put in it: its background and borders are on the part's page already."""
+    put in it: its background and borders are on the part's page already.
+
+    A page's place (its index) only counts for `:first` and `:nth()` page rules, which a
+    book laid out in parts has none of (writers/apart.py): pages of the same name and side
+    share their styles, worked out once."""
     record = page.record
-    page_type = PageType("right" if page.right else "left", record.blank, record.name, index, ())
-    set_page_type_computed_styles(page_type, html, context.style_for)
+    side = "right" if page.right else "left"
+    page_type = PageType(side, record.blank, record.name, min(index, 1), ())
+    if page_type not in styled:
+        set_page_type_computed_styles(page_type, html, context.style_for)
+        styled.add(page_type)
     style = context.style_for(page_type)
     style["overflow"] = root_box.viewport_overflow
     box = boxes.PageBox(page_type, style)

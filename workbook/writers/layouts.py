@@ -2,9 +2,10 @@
 once (the PDF writer writes a layout, client copies reuse it with their own cover, the EPUB reads
 its print page numbers from the print edition's layout), and anything else made once per packet.
 
-A build lays out every edition it needs before any file is written (`lay_out_editions`), all
-their parts in the same worker processes (writers/apart.py); a layout asked for later is made
-then, in this process.
+A build lays out the parts of every edition it needs before any file is written
+(`lay_out_editions`), all in the same worker processes (writers/apart.py); then each layout is
+finished (margins, joined PDF) while the EPUBs, which only need to know where the print pages
+begin, are written beside them. A layout asked for later is made then, in this process.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from typing import Any, TypeVar, cast
 from workbook.editions import PAPERS, Edition, Personal
 from workbook.model import Book
 from workbook.render import Environment, Rendered, render
-from workbook.render.pages import PageMap
+from workbook.render.pages import PageMap, PageStart
 from workbook.resources import bundled_styles, bundled_templates, font_dir
-from workbook.writers.apart import NoStore, PartStore, Request, RunAll, RunEach, lay_out_all
+from workbook.writers.apart import Laying, NoStore, PartStore, Request, RunEach, lay_out_parts
 from workbook.writers.fetcher import SafeFetcher
 from workbook.writers.laidout import LaidOut
 from workbook.writers.paged import PageMaker
@@ -35,10 +36,6 @@ def _quiet(what: str, doing: str) -> None:
     pass
 
 
-def _one_by_one(tasks: Sequence[Callable[[], Any]]) -> list[Any]:
-    return [task() for task in tasks]
-
-
 def _each_here(work: Callable[[int], Any], items: Sequence[int]) -> dict[int, Any]:
     return {item: work(item) for item in items}
 
@@ -50,6 +47,7 @@ class Layouts:
         self.step = step
         self.read: set[Path] = set()  # every file the layouts fetched, for the build cache
         self._made: dict[Hashable, object] = {}
+        self._starts: dict[Hashable, tuple[PageStart, ...]] = {}  # of layouts under way
 
     def once(self, key: Hashable, make: Callable[[], T]) -> T:
         """`make()`, or what it gave the first time it was asked for with `key`."""
@@ -66,8 +64,14 @@ class Layouts:
         """The rendered edition and its layout (with `personal`'s cover, if given)."""
         key = ("layout", edition, personal)
         if key not in self._made:
-            lay_out_editions([(self, edition, personal)], _one_by_one, _each_here, NoStore())
+            pending = lay_out_editions([(self, edition, personal)], _each_here, NoStore())
+            pending.install([task() for task in pending.tasks])
         return cast(tuple[Rendered, LaidOut], self._made[key])
+
+    def starts_known(self, edition: Edition, personal: Personal | None) -> bool:
+        """Whether where each page begins is known already (the layout may be under way)."""
+        key = ("layout", edition, personal)
+        return key in self._made or key in self._starts
 
     def request(self, edition: Edition, personal: Personal | None) -> Request:
         self.step(progress_label(edition), "laying out")
@@ -78,24 +82,44 @@ class Layouts:
     def page_map(self, epub: Edition, personal: Personal | None = None) -> PageMap:
         """Where each page of the print edition matching `epub` (paper, region, discreet)
         begins."""
-        _, laid = self.get(print_edition_for(epub), personal)
+        edition = print_edition_for(epub)
+        starts = self._starts.get(("layout", edition, personal))
+        if starts is None:
+            starts = self.get(edition, personal)[1].starts
         label = PAPERS[epub.paper]["label"]
-        return PageMap(laid.starts, f"the print edition ({label} paper)")
+        return PageMap(starts, f"the print edition ({label} paper)")
 
 
-def lay_out_editions(
-    wanted: Sequence[tuple[Layouts, Edition, Personal | None]],
-    run_all: RunAll,
-    run_each: RunEach,
-    store: PartStore,
-) -> None:
-    """Every layout wanted, made together: their parts share the worker processes."""
+Wanted = tuple[Layouts, Edition, Personal | None]
+
+
+class Pending:
+    """Layouts whose parts are laid out: `tasks` finish them (in worker processes, say),
+    `install` gives each Layouts what its tasks made."""
+
+    def __init__(
+        self, wanted: list[Wanted], requests: list[Request], layings: list[Laying]
+    ) -> None:
+        self.wanted = wanted
+        self.requests = requests
+        self.tasks = [laying.finish for laying in layings]
+        for (layouts, edition, personal), laying in zip(wanted, layings, strict=True):
+            if laying.starts is not None:
+                layouts._starts[("layout", edition, personal)] = laying.starts
+
+    def install(self, made: Sequence[LaidOut]) -> None:
+        for (layouts, edition, personal), request, laid in zip(
+            self.wanted, self.requests, made, strict=True
+        ):
+            layouts._made[("layout", edition, personal)] = (request.rendered, laid)
+            layouts.read |= {Path(name) for name in laid.read}
+
+
+def lay_out_editions(wanted: Sequence[Wanted], run_each: RunEach, store: PartStore) -> Pending:
+    """Every layout wanted, laid out together: their parts share the worker processes."""
     todo = list(dict.fromkeys(w for w in wanted if ("layout", w[1], w[2]) not in w[0]._made))
     requests = [layouts.request(edition, personal) for layouts, edition, personal in todo]
-    made = lay_out_all(requests, run_all, run_each, store)
-    for (layouts, edition, personal), request, laid in zip(todo, requests, made, strict=True):
-        layouts._made[("layout", edition, personal)] = (request.rendered, laid)
-        layouts.read |= {Path(name) for name in laid.read}
+    return Pending(todo, requests, lay_out_parts(requests, run_each, store))
 
 
 def print_edition_for(edition: Edition) -> Edition:
