@@ -1,6 +1,6 @@
 """Benchmarks: workbook against pandoc, rebuilds against cold builds, batches, start-up, scale.
 
-    .venv/bin/python bench/run.py [--runs 3] [--out bench/results.md]
+    .venv/bin/python bench/run.py [--runs 5] [--out bench/results.md]
 
 Every figure is the median of several runs of a fresh process, and every target is a ratio
 against a baseline measured in the same run on the same machine, so the ratios travel between
@@ -185,8 +185,8 @@ def measure_all(bench: Bench) -> tuple[list[Row], dict[str, Sample]]:
             cold,
             pandoc,
             "pandoc PDF + EPUB",
-            "≤ 1.5",
-            cold.seconds / pandoc.seconds <= 1.5,
+            "≤ 1.2",
+            cold.seconds / pandoc.seconds <= 1.2,
         ),
         Row(
             "(c) rebuild, nothing changed",
@@ -201,16 +201,16 @@ def measure_all(bench: Bench) -> tuple[list[Row], dict[str, Sample]]:
             edited,
             cold,
             "cold build (b)",
-            "≤ 0.6",
-            edited.seconds / cold.seconds <= 0.6,
+            "≤ 0.4",
+            edited.seconds / cold.seconds <= 0.4,
         ),
         Row(
             "(e) 20 client copies, against one copy",
             batch,
             one,
             "one client copy",
-            "≤ 3",
-            batch.seconds / one.seconds <= 3,
+            "≤ 2",
+            batch.seconds / one.seconds <= 2,
         ),
         Row(
             "(f) `workbook --help`, against `import click`",
@@ -392,7 +392,7 @@ def report(rows: list[Row], scale: dict[str, Sample], head: list[str], profile: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs per measure (median)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measure (median)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="workbook-bench-") as folder:

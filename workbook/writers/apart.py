@@ -175,6 +175,7 @@ class _Book:
     side: bool  # its stylesheet sets left and right pages apart
     store: PartStore
     parts: list[PartLayout | None] = field(default_factory=list)
+    links: list[bool] = field(default_factory=list)  # links to other parts
 
     @classmethod
     def start(cls, request: Request, store: PartStore) -> _Book | None:
@@ -189,15 +190,17 @@ class _Book:
         ]
         book = cls(request, pieces, keys, tags, _side_sensitive(css), store)
         book.parts = [store.get(key) for key in keys]
+        book.links = [_links_out(body) for body in pieces.bodies]
         return book
 
     def todo(self) -> list[int]:
-        """The parts to lay out: those not laid out yet; once every part is, those laid out
-        from what has moved since (a part from the cache waits till then: what it read may
-        not have moved after all)."""
+        """The parts to lay out: those not laid out yet (a part that links to others, such as
+        the contents, once the others are: it may show their page numbers); once every part
+        is, those laid out from what has moved since (a part from the cache waits till then:
+        what it read may not have moved after all)."""
         missing = [k for k, part in enumerate(self.parts) if part is None]
         if missing:
-            return missing
+            return [k for k in missing if not self.links[k]] or missing
         entries = _Fold(self.parts).entries
         return [
             k
@@ -418,6 +421,12 @@ def _side_sensitive(css: str) -> bool:
     )
     breaks = re.search(r"break-(before|after)\s*:\s*(left|right|recto|verso)", text, re.IGNORECASE)
     return pages or breaks is not None
+
+
+def _links_out(body: str) -> bool:
+    """Whether a part links to anchors that are not its own."""
+    ids = set(re.findall(r'\bid="([^"]*)"', body))
+    return any(target not in ids for target in re.findall(r'href="#([^"]*)"', body))
 
 
 def _tags(bodies: Sequence[str]) -> list[str]:
