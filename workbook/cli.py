@@ -295,3 +295,29 @@ def check_command(project: Path | None, outputs: Path | None) -> None:
     if report.problems:
         raise CheckFailed(report.problems)
     click.echo("No problems found.")
+
+
+@main.command()
+@PROJECT
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The port on 127.0.0.1 to serve on (0: any free port).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in your web browser.")
+def serve(project: Path | None, port: int, open_browser: bool) -> None:
+    """Preview the web edition as you write: build it, serve it on this computer only, and
+    rebuild it (the open page reloads by itself) whenever a chapter, worksheet, template,
+    style or setting is saved. Ctrl-C stops.
+
+    \b
+    Examples:
+      workbook serve
+      workbook serve -p my-workbook --open
+      workbook serve --port 8080
+    """
+    from workbook.commands.serve import serve_project  # the build and watchfiles: when it runs
+
+    serve_project(find_project(project, Path.cwd()), port, open_browser, click.echo)
