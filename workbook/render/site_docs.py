@@ -66,7 +66,7 @@ def finish_page(document: Document, media_names: set[str], slug: str) -> Documen
     policy = lxml.html.Element(
         "meta", {"http-equiv": "Content-Security-Policy", "content": CONTENT_SECURITY_POLICY}
     )
-    head.insert(0, policy)
+    head.insert(1, policy)  # right after <meta charset>, before anything that loads
     head.append(lxml.html.Element("script", {"src": SCRIPT, "defer": "defer"}))
     for img in root.iter("img"):
         src = img.get("src", "")
