@@ -65,7 +65,7 @@ def option_flags(*formats: str) -> Callable[[F], F]:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="workbook")
 def main() -> None:
-    """Turn a guide and its worksheets into a print PDF and an EPUB.
+    """Turn a guide and its worksheets into PDFs, an EPUB and a web edition.
 
     \b
     Examples:
@@ -77,6 +77,7 @@ def main() -> None:
       workbook build --client "Sam"     a copy with "Prepared for Sam" on the cover
       workbook new my-workbook          start your own workbook
       workbook check                    find every problem without building
+      workbook serve --open             preview the web edition as you write
     """
 
 
@@ -89,7 +90,7 @@ def main() -> None:
     type=click.Choice(BUILD_FORMATS, case_sensitive=False),
     multiple=True,
     help="What to make; repeat for more than one. Default: `editions` in workbook.toml, "
-    "else print, fillable and epub.",
+    "else print, fillable, epub and html (the web edition, a folder SLUG-site).",
 )
 @PAPER
 @option_flags(*BUILD_FORMATS)
@@ -139,7 +140,7 @@ def build(
     no_cache: bool,
     **choices: Any,
 ) -> None:
-    """Build the workbook's PDFs and EPUB into output/.
+    """Build the workbook's PDFs, EPUB and web edition into output/.
 
     \b
     Examples:
@@ -149,6 +150,7 @@ def build(
       workbook build --edition fillable --large-print
       workbook build --edition print --booklet --low-ink
       workbook build --edition epub --quiet
+      workbook build --edition html --large-print
       workbook build --client "Sam Lee" --region uk
       workbook build --clients clients.csv --brand practice.toml
       workbook build --discreet --only welcome,signs-checklist
