@@ -149,8 +149,8 @@ def serve_project(project_dir: Path, port: int, open_browser: bool, say: Say) ->
     state = LiveState()
     builder = Builder(project_dir, work, state, say)
     try:
+        server = _server(port, builder, state)  # a port in use is said before anything else
         builder.build_site()
-        server = _server(port, builder, state)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"{server.origin}/"
         say(f"Serving the web edition at {url} (this computer only). Ctrl-C stops.")
