@@ -2,9 +2,10 @@
 everything already loaded (the Book, the templates, WeasyPrint), so nothing is sent to it; only
 its small result comes back, pickled, through a pipe.
 
-A WorkbookError in a child is raised again here with the same problems; anything else that
-goes wrong in a child is raised as a WorkerFailed carrying the child's traceback. If this
-process stops (an error, Ctrl-C), the children still running are stopped and reaped first.
+A WorkbookError in a child is raised again here with the same problems, an OSError (a full
+disk) with the same error; anything else that goes wrong in a child is raised as a
+WorkerFailed carrying the child's traceback. If this process stops (an error, Ctrl-C), the
+children still running are stopped and reaped first.
 Without fork, with one core or one task, the tasks run here, one after another.
 """
 
@@ -158,6 +159,8 @@ class _Pool:
             results[child.index] = value
         elif kind == "problems":
             raise WorkbookError(cast(tuple[Problem, ...], value))
+        elif kind == "os":
+            raise OSError(*value)
         else:
             raise WorkerFailed(str(value))
 
@@ -184,6 +187,8 @@ def _child_main(task: Callable[[], Any], write_fd: int, mask: set[int | signal.S
             outcome: tuple[str, Any] = ("ok", task())
         except WorkbookError as error:
             outcome = ("problems", error.problems)
+        except OSError as error:  # a full disk, say: the caller says so plainly
+            outcome = ("os", (error.errno, error.strerror, error.filename))
         except BaseException:
             outcome = ("crash", traceback.format_exc())
         data = pickle.dumps(outcome)

@@ -29,7 +29,7 @@ from workbook import __version__
 from workbook.build.cache import _add_tree, _versions, cache_root, sha256_file
 from workbook.model import Book
 from workbook.resources import PACKAGE_DIR, font_dir
-from workbook.writers.partlayout import PageRecord, PartLayout, Reads
+from workbook.writers.partrecords import PageRecord, PartLayout, Reads
 
 MAGIC = b"workbook-part 1\n"
 LIMIT = 3000  # entries kept; a default workbook's three editions hold about fifty

@@ -14,7 +14,7 @@ processes made them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,11 +23,11 @@ from workbook.build import parallel
 from workbook.build.cache import BuildCache
 from workbook.build.jobs import Job, Plan
 from workbook.build.partcache import PartCache
-from workbook.editions import Edition, Personal
-from workbook.render import Environment, environment
+from workbook.editions import Download, Edition, Personal
+from workbook.render import environment
 from workbook.writers import writer_for
-from workbook.writers.apart import NoStore, PartStore
 from workbook.writers.layouts import BLANK, Layouts, lay_out_editions, print_edition_for
+from workbook.writers.partstore import NoStore, PartStore
 from workbook.writers.staging import staging
 
 Step = Callable[[str, str], None]
@@ -42,49 +42,72 @@ class Written:
 
 
 def run(plan: Plan, step: Step) -> tuple[Written, ...]:
-    """Every file of the plan, built or still fresh from last time, in the plan's order."""
+    """Every file of the plan, built or still fresh from last time, in the plan's order.
+
+    Two rounds inside one staging: first every file, then the sites (`Format.site`), which
+    list those files on their downloads page. A site's job gets them as `downloads` (name,
+    size, edition, and where each is now: staged, or in place when fresh), so its cache key
+    changes whenever the set of files does."""
     jobs = tuple({job.name: job for job in plan.jobs}.values())  # asked twice, made once
     cache = BuildCache(plan.output_dir, plan.book) if plan.use_cache else None
-    details: dict[str, str] = {}
+    files = [job for job in jobs if not job.edition.record.site]
+    details = _fresh(cache, files)
+    todo = [job for job in files if job.name not in details]
+    sites = [job for job in jobs if job.edition.record.site]
+    made: list[Job] = []
+    with staging(plan.output_dir) as stage:
+        for extra in plan.extras:
+            stage.temp_for(extra.name).write_text(extra.text, encoding="utf-8")
+        temps = {job.name: stage.temp_for(job.name) for job in todo}
+        read = _build(plan, todo, temps, step, details)
+        where = {job.name: temps.get(job.name, plan.output_dir / job.name) for job in files}
+        sites = [replace(job, downloads=_downloads(files, where)) for job in sites]
+        details.update(_fresh(cache, sites))
+        made = [job for job in sites if job.name not in details]
+        temps = {job.name: stage.temp_for(job.name) for job in made}
+        read |= _build(plan, made, temps, step, details)
+        stage.commit()
     if cache is not None:
-        for job in jobs:
-            if (detail := cache.fresh(job)) is not None:
-                details[job.name] = f"{detail}, up to date"
-    todo = [job for job in jobs if job.name not in details]
-    if todo or plan.extras:
-        built, read = _build(plan, todo, step)
-        details.update(built)
-        if cache is not None:
-            for job in todo:
-                cache.store(job, built[job.name], read)
+        for job in (*todo, *made):
+            cache.store(job, details[job.name], read)
     written = [Written(plan.output_dir / job.name, details[job.name]) for job in jobs]
     written += [Written(plan.output_dir / extra.name, extra.detail) for extra in plan.extras]
     return tuple(written)
 
 
-def _build(plan: Plan, todo: list[Job], step: Step) -> GroupResult:
-    env = environment(plan.book.project_dir)
-    with staging(plan.output_dir) as stage:
-        temps = {job.name: stage.temp_for(job.name) for job in todo}
-        for extra in plan.extras:
-            stage.temp_for(extra.name).write_text(extra.text, encoding="utf-8")
-        results = _lay_out_and_write(plan, layout_groups(todo), temps, env, step)
-        stage.commit()
+def _fresh(cache: BuildCache | None, jobs: list[Job]) -> dict[str, str]:
+    """The summary's words for each job whose file need not be made again."""
     details: dict[str, str] = {}
-    read: set[Path] = set()
-    for group_details, group_read in results:
-        details.update(group_details)
-        read |= group_read
-    return details, read
+    if cache is not None:
+        for job in jobs:
+            if (detail := cache.fresh(job)) is not None:
+                details[job.name] = f"{detail}, up to date"
+    return details
 
 
-def _lay_out_and_write(
-    plan: Plan, groups: list[list[Job]], temps: dict[str, Path], env: Environment, step: Step
-) -> list[GroupResult]:
-    """The parts of every layout the groups need, laid out together; then the layouts are
-    finished side by side with the groups that only need their page starts (EPUBs); then
-    the other groups are written."""
-    layouts = [Layouts(group[0].packet, env, step) for group in groups]
+def _downloads(files: list[Job], where: dict[str, Path]) -> tuple[Download, ...]:
+    """The build's files for a site to offer: a client's copy is never among them."""
+    return tuple(
+        Download(job.name, where[job.name].stat().st_size, job.edition, where[job.name])
+        for job in files
+        if job.personal is None
+    )
+
+
+def _build(
+    plan: Plan, todo: list[Job], temps: dict[str, Path], step: Step, details: dict[str, str]
+) -> set[Path]:
+    """Make `todo` into their staged temporary files; adds their words to `details` and
+    returns the files they read.
+
+    The parts of every layout the jobs need are laid out together (writers/apart.py); then
+    the layouts are finished side by side with the groups that only need their page starts
+    (EPUBs); then the other groups are written."""
+    if not todo:
+        return set()
+    env = environment(plan.book.project_dir)
+    groups = layout_groups(todo)
+    layouts = [Layouts(group[0].packet, env, step, group[0].downloads) for group in groups]
     wanted = [(each, *_layout_of(group[0])) for each, group in zip(layouts, groups, strict=True)]
     store: PartStore = PartCache(plan.book) if plan.use_cache else NoStore()
     pending = lay_out_editions([w for w in wanted if w[1].record.paged], parallel.run_each, store)
@@ -97,8 +120,11 @@ def _lay_out_and_write(
     results: list[GroupResult] = made[len(pending.tasks) :]
     late = [i for i in range(len(groups)) if i not in early]
     results += parallel.run_all([partial(_run_group, groups[i], layouts[i], temps) for i in late])
-    read = set().union(*(each.read for each in layouts))  # what the layouts fetched
-    return [*results, ({}, read)]
+    read: set[Path] = set().union(*(each.read for each in layouts))  # what the layouts fetched
+    for group_details, group_read in results:
+        details.update(group_details)
+        read |= group_read
+    return read
 
 
 def layout_groups(jobs: list[Job]) -> list[list[Job]]:
@@ -116,8 +142,8 @@ def _layout_key(job: Job) -> tuple[object, ...]:
 
 def _early(group: list[Job], layouts: Layouts) -> bool:
     """Jobs that only need to know where the print pages begin: EPUBs."""
-    split = all(job.edition.record.split for job in group)
-    return split and layouts.starts_known(*_layout_of(group[0]))
+    epubs = all(job.edition.record.split and not job.edition.record.site for job in group)
+    return epubs and layouts.starts_known(*_layout_of(group[0]))
 
 
 def _layout_of(job: Job) -> tuple[Edition, Personal | None]:
@@ -142,7 +168,10 @@ def _run_group(group: list[Job], layouts: Layouts, temps: dict[str, Path]) -> Gr
 
 
 def _layout_edition(job: Job) -> Edition:
-    return print_edition_for(job.edition) if job.edition.record.split else job.edition
+    """The edition whose layout the job reads: an EPUB's page list follows the print
+    edition's; a site needs none (its own edition keeps it in a group of its own)."""
+    record = job.edition.record
+    return print_edition_for(job.edition) if record.split and not record.site else job.edition
 
 
 def _write_all(jobs: list[Job], layouts: Layouts, temps: dict[str, Path]) -> GroupResult:

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from weasyprint.formatting_structure.build import update_counters
 
@@ -33,13 +33,9 @@ from workbook.writers.folios import FolioPage, Margins, draw_margins
 from workbook.writers.join import Bookmark, join
 from workbook.writers.laidout import LaidOut
 from workbook.writers.paged import PDF_VARIANT, PageMaker, plain_failures
-from workbook.writers.partlayout import (
-    SUPPORTED,
-    Counters,
-    Entry,
-    PartLayout,
-    lay_out_part,
-)
+from workbook.writers.partlayout import SUPPORTED, lay_out_part
+from workbook.writers.partrecords import Counters, Entry, PartLayout
+from workbook.writers.partstore import PartStore, digest
 
 T = TypeVar("T")
 RunEach = Callable[[Callable[[int], Any], Sequence[int]], dict[int, Any]]
@@ -54,39 +50,6 @@ ONE_PAGE: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
 
 # For tests: called with the edition and the part's index each time a part is laid out.
 laid_out_hook: Callable[[Any, int], None] | None = None
-
-
-class PartStore(Protocol):
-    """Where laid-out parts are kept between builds (build/partcache.py)."""
-
-    def key(self, *texts: str) -> str: ...
-
-    def get(self, key: str) -> PartLayout | None: ...
-
-    def put(self, key: str, part: PartLayout) -> None: ...
-
-    def get_bytes(self, key: str) -> bytes | None: ...
-
-    def put_bytes(self, key: str, data: bytes) -> None: ...
-
-
-class NoStore:
-    """No cache: every part is laid out."""
-
-    def key(self, *texts: str) -> str:
-        return _digest(*texts)
-
-    def get(self, key: str) -> PartLayout | None:
-        return None
-
-    def put(self, key: str, part: PartLayout) -> None:
-        pass
-
-    def get_bytes(self, key: str) -> bytes | None:
-        return None
-
-    def put_bytes(self, key: str, data: bytes) -> None:
-        pass
 
 
 @dataclass
@@ -434,14 +397,7 @@ def _tags(bodies: Sequence[str]) -> list[str]:
     seen: dict[str, int] = {}
     tags = []
     for body in bodies:
-        digest = _digest(body)[:10]
-        seen[digest] = seen.get(digest, 0) + 1
-        tags.append(digest if seen[digest] == 1 else f"{digest}-{seen[digest]}")
+        short = digest(body)[:10]
+        seen[short] = seen.get(short, 0) + 1
+        tags.append(short if seen[short] == 1 else f"{short}-{seen[short]}")
     return tags
-
-
-def _digest(*texts: str) -> str:
-    digest = hashlib.sha256()
-    for text in texts:
-        digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
-    return digest.hexdigest()

@@ -28,7 +28,8 @@ from weasyprint.layout.page import (
 from weasyprint.layout.percent import resolve_percentages
 from weasyprint.pdf.metadata import DocumentMetadata
 
-from workbook.writers.partlayout import Counters, PageRecord, build_context
+from workbook.writers.partlayout import build_context
+from workbook.writers.partrecords import Counters, PageRecord
 
 _Collector = Any
 

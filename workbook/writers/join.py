@@ -21,7 +21,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from workbook.writers.folios import Margins
-from workbook.writers.partlayout import PartLayout
+from workbook.writers.partrecords import PartLayout
 
 MARGINS = "/WbMargins"
 

@@ -1,11 +1,15 @@
 """What the writers of one packet share in a build: each edition rendered and laid out at most
 once (the PDF writer writes a layout, client copies reuse it with their own cover, the EPUB reads
-its print page numbers from the print edition's layout), and anything else made once per packet.
+its print page numbers from the print edition's layout), anything else made once per packet, and
+for a site the files the build made before it (its downloads).
 
 A build lays out the parts of every edition it needs before any file is written
 (`lay_out_editions`), all in the same worker processes (writers/apart.py); then each layout is
 finished (margins, joined PDF) while the EPUBs, which only need to know where the print pages
 begin, are written beside them. A layout asked for later is made then, in this process.
+
+WeasyPrint is imported only when a layout is made, so a build of the web edition alone (and
+`workbook serve`) never loads it.
 """
 
 from __future__ import annotations
@@ -13,20 +17,23 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from workbook.editions import PAPERS, Edition, Personal
+from workbook.editions import PAPERS, Download, Edition, Personal
 from workbook.model import Book
 from workbook.render import Environment, Rendered, render
 from workbook.render.pages import PageMap, PageStart
 from workbook.resources import bundled_styles, bundled_templates, font_dir
-from workbook.writers.apart import Laying, NoStore, PartStore, Request, RunEach, lay_out_parts
-from workbook.writers.fetcher import SafeFetcher
 from workbook.writers.laidout import LaidOut
-from workbook.writers.paged import PageMaker
+from workbook.writers.partstore import NoStore, PartStore
+
+if TYPE_CHECKING:  # the types only: they bring in WeasyPrint
+    from workbook.writers.apart import Laying, Request
+    from workbook.writers.fetcher import SafeFetcher
 
 T = TypeVar("T")
 Step = Callable[[str, str], None]  # (what, doing): where progress is reported
+RunEach = Callable[[Callable[[int], Any], Sequence[int]], dict[int, Any]]
 # A client line with no name, for the shared interior of client copies: each copy replaces
 # the page that carries it.
 BLANK = Personal("\u2003", "")
@@ -41,10 +48,17 @@ def _each_here(work: Callable[[int], Any], items: Sequence[int]) -> dict[int, An
 
 
 class Layouts:
-    def __init__(self, book: Book, env: Environment, step: Step = _quiet) -> None:
+    def __init__(
+        self,
+        book: Book,
+        env: Environment,
+        step: Step = _quiet,
+        downloads: tuple[Download, ...] = (),
+    ) -> None:
         self.book = book
         self.env = env
         self.step = step
+        self.downloads = downloads
         self.read: set[Path] = set()  # every file the layouts fetched, for the build cache
         self._made: dict[Hashable, object] = {}
         self._starts: dict[Hashable, tuple[PageStart, ...]] = {}  # of layouts under way
@@ -57,6 +71,8 @@ class Layouts:
 
     def fetcher(self) -> SafeFetcher:
         """The only way a document reaches a file: inside the project or the bundled files."""
+        from workbook.writers.fetcher import SafeFetcher  # WeasyPrint: only for a layout
+
         roots = (self.book.project_dir, bundled_templates(), bundled_styles(), font_dir())
         return SafeFetcher(roots, self.read)
 
@@ -74,6 +90,9 @@ class Layouts:
         return key in self._made or key in self._starts
 
     def request(self, edition: Edition, personal: Personal | None) -> Request:
+        from workbook.writers.apart import Request  # WeasyPrint: only for a layout
+        from workbook.writers.paged import PageMaker
+
         self.step(progress_label(edition), "laying out")
         rendered = render(self.book, edition, self.env, personal=personal)
         maker = PageMaker(rendered, self.book.project_dir / "chapters", self.fetcher())
@@ -118,6 +137,10 @@ class Pending:
 def lay_out_editions(wanted: Sequence[Wanted], run_each: RunEach, store: PartStore) -> Pending:
     """Every layout wanted, laid out together: their parts share the worker processes."""
     todo = list(dict.fromkeys(w for w in wanted if ("layout", w[1], w[2]) not in w[0]._made))
+    if not todo:
+        return Pending([], [], [])
+    from workbook.writers.apart import lay_out_parts  # WeasyPrint: only for a layout
+
     requests = [layouts.request(edition, personal) for layouts, edition, personal in todo]
     return Pending(todo, requests, lay_out_parts(requests, run_each, store))
 
