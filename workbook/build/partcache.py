@@ -11,7 +11,8 @@ has moved.
 Entries live in the user's cache folder, beside the build records (build/cache.py), in
 `parts/`: one file each, a header with a checksum, the records as JSON, then the PDF of the
 part's pages. An entry that cannot be read, or whose checksum is wrong, is ignored and
-replaced. The oldest entries are removed when there are more than `LIMIT`.
+replaced. The entries used longest ago are removed when all of them take more than `LIMIT`
+bytes.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from workbook.resources import PACKAGE_DIR, font_dir
 from workbook.writers.partrecords import PageRecord, PartLayout, Reads
 
 MAGIC = b"workbook-part 1\n"
-LIMIT = 3000  # entries kept; a default workbook's three editions hold about fifty
+LIMIT = 100_000_000  # bytes kept; a default workbook's three editions take about 3 MB
 
 
 class PartCache:
@@ -100,13 +101,19 @@ class PartCache:
         return True
 
     def _prune(self) -> None:
+        """Once a build: the entries used longest ago go, down to `LIMIT` bytes in all."""
         try:
-            entries = [(p.stat().st_mtime, p) for p in self.folder.glob("*/*.*")]
+            entries = sorted(
+                ((s.st_mtime, s.st_size, p) for p in self.folder.glob("*/*.*") if (s := p.stat())),
+                reverse=True,
+            )
         except OSError:
             return
-        entries.sort()
-        for _, path in entries[: max(0, len(entries) - LIMIT)]:
-            path.unlink(missing_ok=True)
+        total = 0
+        for _, size, path in entries:
+            total += size
+            if total > LIMIT:
+                path.unlink(missing_ok=True)
 
 
 def _encode(part: PartLayout, project: Path) -> bytes:
