@@ -11,6 +11,7 @@ Without fork, with one core or one task, the tasks run here, one after another.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
@@ -149,10 +150,11 @@ class _Pool:
         progress.redraw()
 
     def _finish(self, pid: int, child: _Child, results: dict[int, Any]) -> None:
+        # Reaped before it leaves the list: a Ctrl-C in between would leave it unreaped.
+        _, status = os.waitpid(pid, 0)
+        del self.running[pid]
         self.selector.unregister(child.fd)
         os.close(child.fd)
-        del self.running[pid]
-        _, status = os.waitpid(pid, 0)
         outcome = pickle.loads(child.data) if child.data else ("crash", _ended(status))
         kind, value = outcome
         if kind == "ok":
@@ -171,7 +173,8 @@ class _Pool:
                 os.waitpid(pid, 0)
             except (ProcessLookupError, ChildProcessError):
                 pass
-            os.close(child.fd)
+            with contextlib.suppress(OSError):
+                os.close(child.fd)
         self.running.clear()
 
 
