@@ -111,6 +111,18 @@ def test_joined_default_editions_equal_the_whole(default_both, edition):
 
 
 @pytest.mark.parametrize("edition", ["print", "fillable"])
+def test_each_font_is_embedded_once_for_every_part(default_both, edition):
+    import pikepdf
+
+    parts, whole, _ = default_both
+    name = f"alliance-workbook-{edition}-letter.pdf"
+    with pikepdf.open(parts / name) as pdf:
+        fonts = {f.objgen: str(f.BaseFont) for p in pdf.pages for f in p.Resources.Font.values()}
+    assert len(fonts) == len(set(fonts.values())) == 3  # regular, bold, italic
+    assert (parts / name).stat().st_size < 1.25 * (whole / name).stat().st_size
+
+
+@pytest.mark.parametrize("edition", ["print", "fillable"])
 def test_joined_structure_tree_is_whole_and_consistent(default_both, edition):
     parts, _, _ = default_both
     assert structure_problems(parts / f"alliance-workbook-{edition}-letter.pdf") == []

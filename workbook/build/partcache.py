@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,7 @@ class PartCache:
         try:
             data = path.read_bytes()
             part, deps = _decode(data)
+            part = dataclasses.replace(part, fonts=tuple(self._fonts(part.fonts)))
         except (OSError, ValueError, TypeError, KeyError):
             return None
         if any(sha256_file(Path(name)) != digest for name, digest in deps.items()):
@@ -65,6 +67,10 @@ class PartCache:
 
     def put(self, key: str, part: PartLayout) -> None:
         """Keep a part; a cache that cannot be written is no cache."""
+        for _, program in part.fonts:  # once for every part that uses them
+            path = self._font_path(hashlib.sha256(program).hexdigest())
+            if not path.exists() and not self._write(path, program):
+                return
         if not self._write(self._path(key), _encode(part, self.project)):
             return
         self.stored += 1
@@ -85,6 +91,17 @@ class PartCache:
         self._write(
             self._path(key, ".bin"), hashlib.sha256(data).hexdigest().encode() + b"\n" + data
         )
+
+    def _fonts(self, names: Any) -> Iterator[tuple[str, bytes]]:
+        """The font programs a part's record names by their sha256."""
+        for name, digest in names:
+            program = self._font_path(digest).read_bytes()
+            if hashlib.sha256(program).hexdigest() != digest:
+                raise ValueError("damaged")
+            yield name, program
+
+    def _font_path(self, digest: str) -> Path:
+        return self.folder / "fonts" / f"{digest}.font"
 
     def _path(self, key: str, suffix: str = ".part") -> Path:
         return self.folder / key[:2] / f"{key}{suffix}"
@@ -121,6 +138,7 @@ def _encode(part: PartLayout, project: Path) -> bytes:
     files are in the base key."""
     fields = dataclasses.asdict(part)
     del fields["pdf"]
+    fields["fonts"] = [[name, hashlib.sha256(program).hexdigest()] for name, program in part.fonts]
     deps = {
         name: sha256_file(Path(name)) for name in part.files if Path(name).is_relative_to(project)
     }

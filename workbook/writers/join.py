@@ -21,6 +21,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from workbook.writers.folios import Margins
+from workbook.writers.fontmerge import merge
 from workbook.writers.partrecords import PartLayout
 
 MARGINS = "/WbMargins"
@@ -62,6 +63,7 @@ def join(
             _form(out, next(s for s in sources if "/AcroForm" in s.Root), fields)
         if bookmarks:
             _outline(out, bookmarks)
+        merge(out, {name: program for part in parts for name, program in reversed(part.fonts)})
         if margins is not None:
             _lay_over(out, margins)
         buffer = io.BytesIO()

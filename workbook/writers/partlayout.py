@@ -42,6 +42,7 @@ from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.urls import get_url_tuple
 
 from workbook.render.pages import page_openings
+from workbook.writers.fontmerge import whole_programs
 from workbook.writers.paged import PDF_VARIANT
 from workbook.writers.partrecords import Entry, PageRecord, PartLayout, Reads
 
@@ -67,9 +68,10 @@ def lay_out_part(
     anchors = tuple(_anchors(pages))
     fakes = _keep_links(pages)
     identifier = hashlib.sha256(html_text.encode()).hexdigest()[:32].encode()
-    pdf = document.write_pdf(
-        pdf_identifier=identifier, pdf_variant=PDF_VARIANT, finisher=_unique_ids(tag)
-    )
+    with whole_programs() as programs:  # fonts embedded once, by the join
+        pdf = document.write_pdf(
+            pdf_identifier=identifier, pdf_variant=PDF_VARIANT, finisher=_unique_ids(tag)
+        )
     body = _body(root_box)
     tops = [c for c in (body.children if body else []) if c.is_in_normal_flow()]
     reads = Reads(
@@ -89,6 +91,7 @@ def lay_out_part(
         files=tuple(sorted(str(path) for path in maker.fetcher.read)),
         first_size=viewport.first,
         starts_right=starts_right,
+        fonts=tuple(sorted(programs.items())),
     )
 
 

@@ -80,3 +80,4 @@ class PartLayout:
     files: tuple[str, ...] = ()  # files the layout read (pictures)
     first_size: tuple[tuple[float, float], tuple[float, float]] | None = None  # for viewports
     starts_right: bool = True  # a document of it would begin on a right-hand page
+    fonts: tuple[tuple[str, bytes], ...] = ()  # programs of fonts its PDF names but lacks
