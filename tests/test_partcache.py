@@ -38,6 +38,7 @@ def part(pdf: bytes = b"%PDF-1.7 pages", files: tuple[str, ...] = ()) -> PartLay
         fakes=("welcome",),
         files=files,
         first_size=((816.0, 1056.0), (634.58, 889.7)),
+        fonts=(("WJKLAQ", b"a font program"),),
     )
 
 
@@ -52,6 +53,9 @@ def test_a_part_comes_back_as_it_was_kept(cache):
     cache.put("k" * 64, kept)
     assert cache.get("k" * 64) == kept
     assert cache.get("x" * 64) is None
+    (font,) = (cache.folder / "fonts").glob("*.font")  # kept once for all parts
+    font.write_bytes(b"another program")
+    assert cache.get("k" * 64) is None
 
 
 def test_a_damaged_entry_or_a_changed_picture_is_no_entry(cache, sample):
