@@ -26,7 +26,8 @@ from workbook.build.partcache import PartCache
 from workbook.editions import Download, Edition, Personal
 from workbook.render import environment
 from workbook.writers import writer_for
-from workbook.writers.layouts import BLANK, Layouts, lay_out_editions, print_edition_for
+from workbook.writers.laidout import LaidOut
+from workbook.writers.layouts import BLANK, Layouts, Pending, lay_out_editions, print_edition_for
 from workbook.writers.partstore import NoStore, PartStore
 from workbook.writers.staging import staging
 
@@ -101,8 +102,8 @@ def _build(
     returns the files they read.
 
     The parts of every layout the jobs need are laid out together (writers/apart.py); then
-    the layouts are finished side by side with the groups that only need their page starts
-    (EPUBs); then the other groups are written."""
+    each layout is finished (margins, joined PDF) and its PDFs written in one process, beside
+    the EPUBs, which only need to know where its pages begin."""
     if not todo:
         return set()
     env = environment(plan.book.project_dir)
@@ -111,20 +112,59 @@ def _build(
     wanted = [(each, *_layout_of(group[0])) for each, group in zip(layouts, groups, strict=True)]
     store: PartStore = PartCache(plan.book) if plan.use_cache else NoStore()
     pending = lay_out_editions([w for w in wanted if w[1].record.paged], parallel.run_each, store)
-    early = [i for i, group in enumerate(groups) if _early(group, layouts[i])]
-    writing: list[Callable[[], Any]] = [
-        partial(_run_group, groups[i], layouts[i], temps) for i in early
-    ]
-    made = parallel.run_all([*pending.tasks, *writing])
-    pending.install(made[: len(pending.tasks)])
-    results: list[GroupResult] = made[len(pending.tasks) :]
-    late = [i for i in range(len(groups)) if i not in early]
-    results += parallel.run_all([partial(_run_group, groups[i], layouts[i], temps) for i in late])
+    finishing = {id(w[0]): task for w, task in zip(pending.wanted, pending.tasks, strict=True)}
+    tasks: list[Callable[[], Any]] = []
+    after: list[tuple[list[Job], Layouts]] = []  # EPUBs of a layout made whole: they wait
+    for group, each in zip(groups, layouts, strict=True):
+        finish = finishing.get(id(each))
+        if finish is None:
+            tasks.append(partial(_run_group, group, each, temps))
+            continue
+        epubs = [job for job in group if job.edition.record.split and not job.edition.record.site]
+        if epubs and each.starts_known(*_layout_of(group[0])):
+            tasks.append(partial(_run_group, epubs, each, temps))
+        elif epubs:
+            after.append((epubs, each))
+        others = [job for job in group if job not in epubs]
+        tasks.append(partial(_finish_and_write, finish, pending, others, each, temps))
+    results: list[GroupResult] = []
+    for outcome in parallel.run_all(tasks):
+        if isinstance(outcome, _Finished):
+            outcome.install(layouts, pending)
+            outcome = outcome.result
+        results.append(outcome)
+    results += parallel.run_all([partial(_run_group, jobs, each, temps) for jobs, each in after])
     read: set[Path] = set().union(*(each.read for each in layouts))  # what the layouts fetched
     for group_details, group_read in results:
         details.update(group_details)
         read |= group_read
     return read
+
+
+@dataclass(frozen=True)
+class _Finished:
+    """A layout finished in a worker process, and the files written from it there."""
+
+    owner: int  # id() of the Layouts it is for, in the parent process
+    laid: LaidOut
+    result: GroupResult
+
+    def install(self, layouts: list[Layouts], pending: Pending) -> None:
+        pending.install_for(next(each for each in layouts if id(each) == self.owner), self.laid)
+
+
+def _finish_and_write(
+    finish: Callable[[], LaidOut],
+    pending: Pending,
+    jobs: list[Job],
+    layouts: Layouts,
+    temps: dict[str, Path],
+) -> _Finished:
+    owner = id(layouts)  # the same object's id as in the parent (a fork keeps addresses)
+    laid = finish()
+    pending.install_for(layouts, laid)
+    result = _run_group(jobs, layouts, temps) if jobs else ({}, set())
+    return _Finished(owner, laid, result)
 
 
 def layout_groups(jobs: list[Job]) -> list[list[Job]]:
@@ -138,12 +178,6 @@ def layout_groups(jobs: list[Job]) -> list[list[Job]]:
 
 def _layout_key(job: Job) -> tuple[object, ...]:
     return (job.packet_key, _layout_edition(job), job.personal is None)
-
-
-def _early(group: list[Job], layouts: Layouts) -> bool:
-    """Jobs that only need to know where the print pages begin: EPUBs."""
-    epubs = all(job.edition.record.split and not job.edition.record.site for job in group)
-    return epubs and layouts.starts_known(*_layout_of(group[0]))
 
 
 def _layout_of(job: Job) -> tuple[Edition, Personal | None]:

@@ -133,6 +133,13 @@ class Pending:
             layouts._made[("layout", edition, personal)] = (request.rendered, laid)
             layouts.read |= {Path(name) for name in laid.read}
 
+    def install_for(self, layouts: Layouts, laid: LaidOut) -> None:
+        """What the task of `layouts`'s layout made (each Layouts has one here)."""
+        for (owner, edition, personal), request in zip(self.wanted, self.requests, strict=True):
+            if owner is layouts:
+                layouts._made[("layout", edition, personal)] = (request.rendered, laid)
+                layouts.read |= {Path(name) for name in laid.read}
+
 
 def lay_out_editions(wanted: Sequence[Wanted], run_each: RunEach, store: PartStore) -> Pending:
     """Every layout wanted, laid out together: their parts share the worker processes."""
