@@ -44,6 +44,7 @@ STEPS = (
     ("tidy the form fields (pikepdf)", "workbook/writers/acroform.py", "tidy_fields"),
     ("draw the EPUB cover (Pillow)", "workbook/writers/cover.py", "draw_cover"),
     ("package the EPUB (ebooklib)", "workbook/writers/epub.py", "write_epub"),
+    ("write the web edition", "workbook/writers/html.py", "write"),
 )
 
 

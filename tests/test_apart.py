@@ -203,6 +203,17 @@ def test_what_cannot_be_laid_out_in_parts_is_laid_out_whole(
     assert joined.read_bytes() == whole.read_bytes()
 
 
+def test_parts_that_flow_on_are_laid_out_whole_from_the_cache_too(long_sample, tmp_path, counted):
+    long_sample.write("styles/custom.css", ".chapter, .worksheet { break-before: auto; }")
+    args = ["build", "-p", str(long_sample.root), "--edition", "print"]
+    build(tmp_path / "whole", *args, whole=True)
+    for again in ("first", "second"):  # the second from the cache
+        result = long_sample.build_to(tmp_path / again, "--edition", "print")
+        assert result.exit_code == 0, result.output
+        expected = (tmp_path / "whole" / "sample-print-letter.pdf").read_bytes()
+        assert (tmp_path / again / "sample-print-letter.pdf").read_bytes() == expected
+
+
 def cached_build(sample: SampleWorkbook, *args: str) -> None:
     result = sample.build("--edition", "print", *args)
     assert result.exit_code == 0, result.output

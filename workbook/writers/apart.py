@@ -3,10 +3,11 @@
 Each part (the cover, the contents, each chapter and worksheet, the back page) is laid out on
 its own, from where it begins in the whole book (writers/partlayout.py). Where that is depends
 on the parts before it, which are laid out at the same time, so the first round lays out every
-part from what is known (the cache, else a guess); then the entries are worked out from the
-parts' real page counts, and only a part that read something that moved (the contents reads
-the chapters' page numbers) is laid out again. Page numbers and running heads read everything
-and are drawn last, over the joined pages (writers/folios.py, writers/join.py).
+part from what is known (the cache, else a guess; a part that links to others, such as the
+contents, waits for them); then the entries are worked out from the parts' real page counts,
+and only a part that read something that moved (the contents reads the chapters' page
+numbers) is laid out again. Page numbers and running heads read everything and are drawn last,
+over the joined pages (writers/folios.py, writers/join.py).
 
 A part laid out once is kept in the part store (build/partcache.py) with what it read, so
 after an edit only the parts that changed, or read what moved, are laid out again.
@@ -22,7 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 from weasyprint.formatting_structure.build import update_counters
 
@@ -37,7 +38,6 @@ from workbook.writers.partlayout import SUPPORTED, lay_out_part
 from workbook.writers.partrecords import Counters, Entry, PartLayout
 from workbook.writers.partstore import PartStore, digest
 
-T = TypeVar("T")
 RunEach = Callable[[Callable[[int], Any], Sequence[int]], dict[int, Any]]
 ROUNDS = 4  # rounds of laying out again before giving up and laying out the whole
 FORCED = ("page", "left", "right", "recto", "verso")
@@ -93,7 +93,7 @@ def lay_out_parts(requests: Sequence[Request], run_each: RunEach, store: PartSto
             store.put(books[i].keys[k], made[n])
         for i in [i for i, book in books.items() if book.problem()]:
             del books[i]
-    books = {i: book for i, book in books.items() if not book.todo()}
+    books = {i: book for i, book in books.items() if not book.todo() and not book.problem()}
     return [
         Laying(books[i].fold().starts, books[i].finish)
         if i in books
