@@ -1,9 +1,10 @@
-"""Paged media with WeasyPrint: lays out rendered HTML and writes one tagged PDF.
+"""Paged media with WeasyPrint: an edition's stylesheet and fonts, parsed once (`PageMaker`),
+and the writing of a laid-out edition into its file.
 
-Layout and writing are separate steps: a build lays out each edition once, and the EPUB reads
-its print page numbers from the same layout. A fillable edition's fields are then tidied
-(writers/acroform.py); a booklet is padded with notes pages and imposed two pages to a sheet
-(writers/booklet.py).
+A build lays out each edition once (writers/apart.py: part by part, joined), and the EPUB reads
+its print page numbers from the same layout. The PDF is then written as it is, or with a
+fillable edition's fields tidied (writers/acroform.py), or as a booklet, padded with notes
+pages and imposed two pages to a sheet (writers/booklet.py).
 """
 
 from __future__ import annotations
