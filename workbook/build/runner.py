@@ -108,9 +108,9 @@ def _build(
         return set()
     env = environment(plan.book.project_dir)
     groups = layout_groups(todo)
-    layouts = [Layouts(group[0].packet, env, step, group[0].downloads) for group in groups]
-    wanted = [(each, *_layout_of(group[0])) for each, group in zip(layouts, groups, strict=True)]
     store: PartStore = PartCache(plan.book) if plan.use_cache else NoStore()
+    layouts = [Layouts(g[0].packet, env, step, g[0].downloads, store) for g in groups]
+    wanted = [(each, *_layout_of(group[0])) for each, group in zip(layouts, groups, strict=True)]
     pending = lay_out_editions([w for w in wanted if w[1].record.paged], parallel.run_each, store)
     finishing = {id(w[0]): task for w, task in zip(pending.wanted, pending.tasks, strict=True)}
     tasks: list[Callable[[], Any]] = []

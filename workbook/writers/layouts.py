@@ -54,11 +54,13 @@ class Layouts:
         env: Environment,
         step: Step = _quiet,
         downloads: tuple[Download, ...] = (),
+        store: PartStore | None = None,
     ) -> None:
         self.book = book
         self.env = env
         self.step = step
         self.downloads = downloads
+        self.store: PartStore = store or NoStore()  # what is kept between builds
         self.read: set[Path] = set()  # every file the layouts fetched, for the build cache
         self._made: dict[Hashable, object] = {}
         self._starts: dict[Hashable, tuple[PageStart, ...]] = {}  # of layouts under way
