@@ -14,6 +14,7 @@ from workbook.editions import Edition, Personal, variants
 from workbook.errors import Problem, WorkbookError
 from workbook.model import Book
 from workbook.render import Environment, environment, render, render_personal
+from workbook.render.environment import TemplateRunaway
 from workbook.sources.loader import load_book
 
 # A client's page is rendered too, so a template's client branch is checked like the rest.
@@ -43,15 +44,17 @@ def check(project_dir: Path, outputs: Path | None) -> CheckReport:
 def _check_sources(project_dir: Path, outputs: Path | None, report: CheckReport) -> None:
     try:
         book = load_book(project_dir)
+        env = environment(book.project_dir)
     except WorkbookError as error:
         report.problems.extend(error.problems)
         return
-    env = environment(book.project_dir)
     for edition in _editions(book):
         try:
             _render(book, edition, env)
         except WorkbookError as error:
             report.problems.extend(p for p in error.problems if p not in report.problems)
+            if isinstance(error, TemplateRunaway):
+                break  # every other render would run away the same way, as long
     chapters = sum(1 for p in book.parts if p.kind == "chapter")
     counts = f"{_count(chapters, 'chapter')}, {_count(len(book.parts) - chapters, 'worksheet')}"
     report.lines.append(f"Checked {counts}, their templates and styles.")

@@ -14,12 +14,13 @@ from workbook.editions import Edition, Personal
 from workbook.errors import Problem, WorkbookError
 from workbook.model import Book
 from workbook.render.documents import BACK_PAGE, TITLE_PAGE, Document, Rendered
-from workbook.render.environment import Environment, environment, fill
+from workbook.render.environment import Environment, environment, fill, project_templates
 from workbook.render.epub_docs import epub_documents, title_page
 from workbook.render.fieldfont import field_font_url
 from workbook.render.pages import PageMap
 from workbook.render.safety import html_problems
 from workbook.render.stylesheets import edition_css
+from workbook.render.view import for_templates
 from workbook.resources import font_dir
 
 __all__ = [
@@ -93,8 +94,7 @@ def render_personal(
 
 def _check_safe(project_dir: Path, docs: tuple[Document, ...]) -> None:
     """No script, frame, event handler, attachment or web fetch reaches an output."""
-    own = project_dir / "templates"
-    templates = sorted(p for p in own.rglob("*") if p.is_file() and not p.is_symlink())
+    templates = project_templates(project_dir)
     problems: list[Problem] = []
     for doc in docs:
         where = f"templates (making '{doc.part.id if doc.part else doc.name}')"
@@ -113,11 +113,11 @@ def _context(book: Book, edition: Edition, personal: Personal | None) -> dict[st
     packaged = edition.record.packaged
     helplines = book.helplines
     context: dict[str, object] = {
-        "book": book,
+        "book": for_templates(book),
         "meta": book.meta,
         "edition": edition,
         "font_base": "../fonts/" if packaged else font_dir().as_uri() + "/",
-        "brand": book.brand,
+        "brand": for_templates(book.brand),
         "client": personal,
         "logo_src": _logo_src(book, packaged),
         "region": helplines.region(edition.region) if helplines else None,
