@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 
 from workbook.errors import Problem, WorkbookError
+from workbook.render.cssvalues import css_colour, css_string
 from workbook.render.pages import page_keys
 from workbook.render.runaway import (
     MEMORY_BYTES,
@@ -82,6 +83,8 @@ def environment(project_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["page_keys"] = page_keys
+    env.filters["css_string"] = css_string
+    env.filters["css_colour"] = css_colour
     env.project_dir = project_dir
     return env
 
