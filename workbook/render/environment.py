@@ -160,7 +160,7 @@ def fill(env: jinja2.Environment, name: str, context: dict[str, object], **extra
     except (TemplateTimeout, MemoryError, RecursionError, TooMuch) as error:
         said = [text for kind, text in RUNAWAY if isinstance(error, kind)]
         message = f"template error: {said[0].format(seconds=TEMPLATE_SECONDS) if said else error}"
-        raise TemplateRunaway([_located(env, name, error, message)]) from None
+        raise TemplateRunaway([_located(env, name, error, message, own_first=True)]) from None
     except jinja2.TemplateSyntaxError as error:
         where = _template_file(env, error.filename or error.name or name)
         message = f"template error: {error.message}"
@@ -190,10 +190,15 @@ def _generate(template: jinja2.Template, context: dict[str, object]) -> str:
     return "".join(pieces)
 
 
-def _located(env: jinja2.Environment, name: str, error: BaseException, message: str) -> Problem:
+def _located(
+    env: jinja2.Environment, name: str, error: BaseException, message: str, own_first: bool = False
+) -> Problem:
     """The template file and line where rendering failed, from the traceback: Jinja maps
-    the frames of compiled templates back to their source files and lines."""
+    the frames of compiled templates back to their source files and lines. `own_first`: the
+    workbook's own template, if any is on the way (a loop through a bundled one is still
+    the workbook's doing)."""
     where, line = f"templates/{name}", None
+    own: tuple[str, int | None] | None = None
     for frame, lineno in traceback.walk_tb(error.__traceback__):
         filename = frame.f_code.co_filename
         if filename.endswith((".html", ".j2", ".xhtml", ".css")):
@@ -203,6 +208,10 @@ def _located(env: jinja2.Environment, name: str, error: BaseException, message: 
             if template is not None:
                 lineno = template.get_corresponding_lineno(lineno)
             where, line = _template_file(env, filename), lineno
+            if not where.endswith("(bundled)"):
+                own = where, line
+    if own_first and own is not None:
+        where, line = own
     return Problem(where, message[:500], line)
 
 
