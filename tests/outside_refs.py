@@ -1,0 +1,142 @@
+"""The tests' own look at an output, independent of workbook's checks: does anything in it refer
+to something outside the book? Used on every PDF and EPUB any test builds (conftest.py).
+
+Deliberately simple and different from workbook/render/safety.py: CSS escapes and comments
+are undone with regular expressions, XML is parsed with lxml, PDFs are read with pikepdf.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote
+
+from lxml import etree
+
+FETCHED = {"src", "poster", "data", "background", "action", "formaction", "full-path", "icon"}
+LISTS = {"srcset", "imagesrcset", "ping"}
+LINK_ELEMENTS = {"a", "area"}
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n]?|\\(.)", re.DOTALL)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+# A url(...) as a browser fetches it: closed, or cut off by the end of the sheet.
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")\s]*)\1\s*(?:\)|$)", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"@import\s*['\"]([^'\"]*)", re.IGNORECASE)
+_CSS_NAMESPACE = re.compile(r"@namespace[^;]*;", re.IGNORECASE)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+
+
+def outside_references(path: Path) -> list[str]:
+    """'member: address' for every address in `path` that leads outside the book; [] for a
+    file that is not a PDF or EPUB at all."""
+    if path.suffix == ".epub":
+        return _epub(path)
+    if path.suffix == ".pdf":
+        return _pdf(path)
+    return []
+
+
+def _epub(path: Path) -> list[str]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return []
+    found = []
+    with archive:
+        for member in archive.namelist():
+            data = archive.read(member)
+            if member.endswith(".css"):
+                found += [f"{member}: {u}" for u in _css(data.decode(errors="replace"), member)]
+            elif member.endswith((".xhtml", ".svg", ".opf", ".ncx", ".xml")):
+                found += [f"{member}: {u}" for u in _xml(data, member)]
+    return found
+
+
+def _css(text: str, member: str) -> list[str]:
+    text = _CSS_COMMENT.sub("", text)
+    text = _CSS_ESCAPE.sub(lambda m: chr(int(m[1], 16)) if m[1] else m[2], text)
+    text = _CSS_NAMESPACE.sub("", text)
+    urls = [url for _, url in _CSS_URL.findall(text)] + _CSS_IMPORT.findall(text)
+    return [url for url in urls if not _inside(url, member)]
+
+
+def _xml(data: bytes, member: str) -> list[str]:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        return [f"not XML ({error})"]
+    found = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = etree.QName(element).localname
+        if tag == "meta" and element.get("http-equiv", "").lower() == "refresh":
+            found.append("<meta http-equiv=refresh>")
+        if tag == "style":
+            found += _css(element.text or "", member)
+        for name, value in element.attrib.items():
+            local = etree.QName(name).localname
+            if local == "style":
+                found += _css(value, member)
+            elif local == "href" and tag in LINK_ELEMENTS:
+                if _scheme(value) in ("javascript", "vbscript"):
+                    found.append(value)
+            elif local in FETCHED or local == "href":
+                found += [value] if not _inside(value, member) else []
+            elif local in LISTS:
+                urls = [u for u in re.split(r"[\s,]+", value) if u and not u[0].isdigit()]
+                found += [u for u in urls if not _inside(u, member)]
+            elif local == "base" and "XML" in name:
+                found.append(f"xml:base={value}")
+    return found
+
+
+def _scheme(url: str) -> str:
+    url = re.sub(r"[\t\n\r]", "", url.strip())
+    match = _SCHEME.match(url)
+    return match[1].lower() if match else ""
+
+
+def _inside(url: str, member: str) -> bool:
+    """A fragment, inline data, or a path that stays inside the package."""
+    url = re.sub(r"[\t\n\r]", "", url.strip()).replace("\\", "/")
+    if url.startswith("#") or _scheme(url) == "data":
+        return True
+    if _scheme(url) or url.startswith("/"):
+        return False
+    path = unquote(url.split("#")[0].split("?")[0])
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(member), path))
+    return not joined.startswith("..")
+
+
+def _pdf(path: Path) -> list[str]:
+    import pikepdf  # only when a test built a PDF
+
+    try:
+        pdf = pikepdf.open(path)
+    except Exception:  # not a PDF (a test's stand-in bytes): nothing to look at
+        return []
+    found = []
+    with pdf:
+        names = pdf.Root.get("/Names", {})
+        found += [f"catalog: {key}" for key in ("/JavaScript", "/EmbeddedFiles") if key in names]
+        if "/OpenAction" in pdf.Root or "/AA" in pdf.Root:
+            found.append("catalog: an action when the file opens")
+        for number, page in enumerate(pdf.pages, start=1):
+            for annot in page.get("/Annots", []):
+                kind = str(annot.get("/Subtype", ""))
+                if kind in ("/FileAttachment", "/Movie", "/Sound", "/Screen", "/RichMedia"):
+                    found.append(f"page {number}: a {kind} annotation")
+                if "/AA" in annot:
+                    found.append(f"page {number}: an annotation action")
+                action = annot.get("/A")
+                if action is None:
+                    continue
+                step = str(action.get("/S", ""))
+                if step not in ("/URI", "/GoTo", "/Named"):
+                    found.append(f"page {number}: a {step} action")
+                elif step == "/URI" and _scheme(str(action.URI)) in ("javascript", "vbscript"):
+                    found.append(f"page {number}: {action.URI}")
+    return found
