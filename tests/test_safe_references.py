@@ -298,3 +298,15 @@ def test_the_final_check_stops_the_build_with_nothing_written(sample, monkeypatc
     assert "sample.epub/EPUB/text/intro.xhtml:" in result.output
     assert f"'https://x.example/t.png' {WEB}" in result.output
     assert not (sample.root / "output").exists() or not any((sample.root / "output").iterdir())
+
+
+@pytest.mark.slow
+def test_check_outputs_finds_addresses_outside_the_book(sample, tmp_path):
+    folder = tmp_path / "hostile-outputs"
+    folder.mkdir()
+    (folder / "sample.epub").write_bytes(
+        epub_with({"EPUB/style/book.css": "p { background: url(//x.example/a.png) }"})
+    )
+    result = run("check", "-p", str(sample.root), "--outputs", str(folder))
+    assert result.exit_code == 1
+    assert f"sample.epub/EPUB/style/book.css:1: '//x.example/a.png' {WEB}" in result.output
