@@ -55,6 +55,7 @@ SAFE_XML = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
 )
 _DESCRIPTOR = re.compile(r"^\d+(\.\d+)?[wxh]$")
+_CSS_LINES = re.compile(r"\r\n|\r|\n|\f")  # what tinycss2 counts as a new line
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ def _document_findings(tree: Any) -> Iterator[Finding]:
     info = tree.docinfo
     declared = info.internalDTD
     if declared is not None and (any(declared.iterentities()) or any(declared.iterelements())):
-        yield Finding("a DOCTYPE that declares entities is not allowed", "<!ENTITY")
+        message = "a DOCTYPE that declares entities is not allowed; delete its [...] part"
+        yield Finding(message, "<!ENTITY")
     if info.system_url and info.system_url not in KNOWN_DTDS:
         yield Finding(f"the DOCTYPE names '{info.system_url[:80]}', outside the book", "DOCTYPE")
 
@@ -127,7 +129,7 @@ def element_findings(elements: Iterable[Any], packaged_at: str | None) -> list[F
     for element in elements:
         if not isinstance(element.tag, str):  # a comment or processing instruction
             continue
-        namespace, tag = _split(element.tag)
+        tag = _split(element.tag)[1]
         line = getattr(element, "sourceline", None)
         if tag.lower() in FORBIDDEN_ELEMENTS:
             found.append(
@@ -137,14 +139,13 @@ def element_findings(elements: Iterable[Any], packaged_at: str | None) -> list[F
             css = "".join(element.itertext())
             found += _css_findings(css, packaged_at, line, _first_line(css))
         for name, value in element.attrib.items():
-            found += _attribute(tag, namespace, name, value, element, packaged_at, line)
+            found += _attribute(tag, name, value, packaged_at, line)
     return found
 
 
 def _attribute(
-    tag: str, namespace: str, name: str, value: str, element: Any, packaged_at: str | None,
-    line: int | None,
-) -> list[Finding]:  # fmt: skip
+    tag: str, name: str, value: str, packaged_at: str | None, line: int | None
+) -> list[Finding]:
     space, local = _split(name)
     local = local.lower().removeprefix("xlink:")
     if local.startswith("on"):
@@ -160,7 +161,7 @@ def _attribute(
             "reload or go elsewhere by themselves"
         )
         return [Finding(message, "http-equiv", line)]
-    if local in ("attributename",) and value.lower().removeprefix("xlink:") == "href":
+    if local == "attributename" and value.lower().removeprefix("xlink:") == "href":
         message = f"<{tag}> may not change where a link leads"
         return [Finding(message, value, line)]
     if local == "style" or local in SVG_CSS_ATTRIBUTES:
@@ -191,7 +192,7 @@ def _css_findings(
     found = []
     for ref, reason in css_refusals(css, packaged_at):
         where = line + ref.line - 1 if line is not None else None
-        source = css.splitlines()[ref.line - 1] if css.splitlines() else ""
+        source = _CSS_LINES.split(css)[ref.line - 1]
         found.append(Finding(reason, source[ref.column - 1 :][:40].strip() or needle, where))
     return found
 
