@@ -1,8 +1,9 @@
 """The tests' own look at an output, independent of workbook's checks: does anything in it refer
 to something outside the book? Used on every PDF and EPUB any test builds (conftest.py).
 
-Deliberately simple and different from workbook/render/safety.py: CSS escapes and comments
-are undone with regular expressions, XML is parsed with lxml, PDFs are read with pikepdf.
+Written apart from workbook/render/safety.py and kept simple: XML is parsed with lxml, CSS
+tokenized with tinycss2 (escapes, comments and strings as a browser reads them), PDFs read
+with pikepdf.
 """
 
 from __future__ import annotations
@@ -13,17 +14,12 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote
 
+import tinycss2
 from lxml import etree
 
 FETCHED = {"src", "poster", "data", "background", "action", "formaction", "full-path", "icon"}
 LISTS = {"srcset", "imagesrcset", "ping"}
 LINK_ELEMENTS = {"a", "area"}
-_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n]?|\\(.)", re.DOTALL)
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-# A url(...) as a browser fetches it: closed, or cut off by the end of the sheet.
-_CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")\s]*)\1\s*(?:\)|$)", re.IGNORECASE)
-_CSS_IMPORT = re.compile(r"@import\s*['\"]([^'\"]*)", re.IGNORECASE)
-_CSS_NAMESPACE = re.compile(r"@namespace[^;]*;", re.IGNORECASE)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 
 
@@ -54,11 +50,35 @@ def _epub(path: Path) -> list[str]:
 
 
 def _css(text: str, member: str) -> list[str]:
-    text = _CSS_COMMENT.sub("", text)
-    text = _CSS_ESCAPE.sub(lambda m: chr(int(m[1], 16)) if m[1] else m[2], text)
-    text = _CSS_NAMESPACE.sub("", text)
-    urls = [url for _, url in _CSS_URL.findall(text)] + _CSS_IMPORT.findall(text)
-    return [url for url in urls if not _inside(url, member)]
+    """Addresses a stylesheet fetches, from tinycss2's tokens (a CSS tokenizer is the one
+    thing a regular expression cannot do well: strings, escapes and broken url(...)s)."""
+    return [
+        url
+        for url in _css_urls(tinycss2.parse_component_value_list(text))
+        if not _inside(url, member)
+    ]
+
+
+def _css_urls(tokens: list) -> list[str]:
+    urls: list[str] = []
+    after = ""  # the last at-keyword, until a ';' or a block
+    for token in tokens:
+        if token.type == "at-keyword":
+            after = token.lower_value
+        elif (token.type == "url" and after != "namespace") or (
+            token.type == "string" and after == "import"
+        ):
+            urls.append(token.value)
+        elif token.type == "function":
+            if token.lower_name in ("url", "src", "image", "image-set", "-webkit-image-set"):
+                urls += [arg.value for arg in token.arguments if arg.type == "string"]
+            urls += _css_urls(token.arguments)
+        elif hasattr(token, "content") and token.content is not None:
+            after = ""
+            urls += _css_urls(token.content)
+        if token.type == "literal" and token.value == ";":
+            after = ""
+    return urls
 
 
 def _xml(data: bytes, member: str) -> list[str]:
