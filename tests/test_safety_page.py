@@ -35,7 +35,7 @@ def noted(book) -> list[str]:
 def test_the_safety_page_comes_right_after_the_welcome(book):
     ids = [part.id for part in book.parts]
     assert ids[:2] == ["welcome", SAFETY]
-    assert noted(book)
+    assert len(noted(book)) >= 3
 
 
 @pytest.mark.parametrize("name", ["print", "fillable"])
