@@ -1,6 +1,7 @@
 """Every content note points to the safety page near the front: a link inside the one document of
-a PDF, a link to that page's own file in the EPUB. Checked in the HTML render() makes, then in
-the built PDF (the link annotation lands on the safety page) and EPUB (the href resolves)."""
+a PDF, a link to that page's own file in the EPUB and the web edition. Checked in the HTML
+render() makes, then in the built PDF (the link annotation lands on the safety page) and EPUB
+(the href resolves)."""
 
 from __future__ import annotations
 
@@ -56,13 +57,21 @@ def test_each_content_note_links_to_the_safety_file_in_the_epub(book):
     assert f'id="{SAFETY}"' in docs[f"text/{SAFETY}.xhtml"]
 
 
+def test_each_content_note_links_to_the_safety_page_of_the_web_edition(book):
+    docs = {doc.name: doc.html for doc in render(book, Edition("html")).documents}
+    for part_id in noted(book):
+        (note,) = NOTE.findall(docs[f"{part_id}.html"])
+        assert f'href="{SAFETY}.html#{SAFETY}"' in note
+    assert f'id="{SAFETY}"' in docs[f"{SAFETY}.html"]
+
+
 def test_a_workbook_without_a_safety_page_keeps_its_notes_without_a_link(sample):
     sample.write(
         "chapters/intro.md",
         "---\ntitle: Intro\ncontent_note: Painful things ahead.\n---\n\nSome words.\n",
     )
     book = load_book(sample.root)
-    for name in ("print", "epub"):
+    for name in ("print", "epub", "html"):
         html = "".join(doc.html for doc in render(book, Edition(name)).documents)
         (note,) = NOTE.findall(html)
         assert "Painful things ahead." in note and "<a " not in note
