@@ -48,7 +48,7 @@ def build_cache_folder(tmp_path_factory):
 
 @pytest.fixture(scope="session", autouse=True)
 def outputs_refer_to_nothing_outside(tmp_path_factory):
-    """After all the tests: no PDF or EPUB any test built, in-process or in a subprocess,
+    """After all the tests: no PDF, EPUB or web page any test built, in-process or in a subprocess,
     refers to anything outside the book (tests/outside_refs.py). Files a test made hostile on
     purpose live in a folder named hostile-outputs."""
     yield
@@ -60,13 +60,15 @@ def outputs_refer_to_nothing_outside(tmp_path_factory):
 
 
 def built_outputs(folder: Path) -> list[Path]:
-    """Every PDF and EPUB under `folder`: regular files, not followed into linked folders."""
+    """Every PDF and EPUB under `folder`, and every page of a web edition (SLUG-site/):
+    regular files, not followed into linked folders."""
     found = []
     for root, dirs, names in os.walk(folder, followlinks=False):
         dirs[:] = [d for d in dirs if d != "hostile-outputs"]
         for name in names:
             path = Path(root, name)
-            if path.suffix in (".pdf", ".epub") and stat.S_ISREG(os.lstat(path).st_mode):
+            kinds = (".pdf", ".epub", ".html") if "-site" in root else (".pdf", ".epub")
+            if path.suffix in kinds and stat.S_ISREG(os.lstat(path).st_mode):
                 found.append(path)
     return sorted(found)
 

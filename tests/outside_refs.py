@@ -25,12 +25,32 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 
 def outside_references(path: Path) -> list[str]:
     """'member: address' for every address in `path` that leads outside the book; [] for a
-    file that is not a PDF or EPUB at all."""
+    file that is not a PDF, an EPUB or a page of a web edition at all."""
     if path.suffix == ".epub":
         return _epub(path)
     if path.suffix == ".pdf":
         return _pdf(path)
+    if path.suffix == ".html":
+        return _site_page(path)
     return []
+
+
+def _site_page(path: Path) -> list[str]:
+    """A page of a web edition (a folder with index.html and assets/): whatever it loads is
+    in that folder, and its only script is a file of it."""
+    root = next(
+        (p for p in path.parents if (p / "index.html").is_file() and (p / "assets").is_dir()),
+        path.parent,
+    )
+    member = path.relative_to(root).as_posix()
+    page = etree.fromstring(path.read_bytes(), etree.HTMLParser(no_network=True))
+    if page is None:
+        return []
+    found = [f"{member}: {ref}" for ref in _elements(page, member)]
+    for script in page.iter("script"):
+        if not script.get("src") or (script.text or "").strip():
+            found.append(f"{member}: a script written in the page")
+    return found
 
 
 def _epub(path: Path) -> list[str]:
@@ -87,17 +107,21 @@ def _xml(data: bytes, member: str) -> list[str]:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
         return [f"not XML ({error})"]
+    return _elements(root, member)
+
+
+def _elements(root: etree._Element, member: str) -> list[str]:
     found = []
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        tag = etree.QName(element).localname
+        tag = element.tag.rsplit("}", 1)[-1]
         if tag == "meta" and element.get("http-equiv", "").lower() == "refresh":
             found.append("<meta http-equiv=refresh>")
         if tag == "style":
             found += _css(element.text or "", member)
         for name, value in element.attrib.items():
-            local = etree.QName(name).localname
+            local = name.rsplit("}", 1)[-1].rsplit(":", 1)[-1]  # {ns}href, xlink:href
             if local == "style":
                 found += _css(value, member)
             elif local == "href" and tag in LINK_ELEMENTS:
@@ -108,7 +132,7 @@ def _xml(data: bytes, member: str) -> list[str]:
             elif local in LISTS:
                 urls = [u for u in re.split(r"[\s,]+", value) if u and not u[0].isdigit()]
                 found += [u for u in urls if not _inside(u, member)]
-            elif local == "base" and "XML" in name:
+            elif local == "base" and ("XML" in name or name == "xml:base"):
                 found.append(f"xml:base={value}")
     return found
 

@@ -310,3 +310,42 @@ def test_check_outputs_finds_addresses_outside_the_book(sample, tmp_path):
     result = run("check", "-p", str(sample.root), "--outputs", str(folder))
     assert result.exit_code == 1
     assert f"sample.epub/EPUB/style/book.css:1: '//x.example/a.png' {WEB}" in result.output
+
+
+def test_every_page_of_the_web_edition_is_checked(tmp_path):
+    from workbook.writers.final_check import SITE_SCRIPT, site_problems
+
+    site = tmp_path / "hostile-outputs/book-site"
+    (site / "assets").mkdir(parents=True)
+    (site / "assets/site.js").write_bytes(SITE_SCRIPT.read_bytes() + b"\nfetch('//x.example')")
+    (site / "assets/site.css").write_text("p { background: url(../../secret.png) }")
+    (site / "index.html").write_text(
+        "<!DOCTYPE html><html><head>"
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'"/>'
+        '<script src="assets/site.js" defer></script></head><body>\n'
+        '<a href="tel:+15550100">call</a><img alt="" src="https://x.example/p.png"/>\n'
+        "<script>go()</script></body></html>"
+    )
+    assert [str(p) for p in site_problems(site, "book-site")] == [
+        "book-site/assets/site.css:1: '../../secret.png' is outside the book; save the file in "
+        "the workbook's folder instead",
+        "book-site/assets/site.js: is not the web edition's own script",
+        f"book-site/index.html:2: 'https://x.example/p.png' {WEB}",
+        "book-site/index.html:3: the <script> element is not allowed in a workbook",
+    ]
+
+
+@pytest.mark.slow
+def test_the_final_check_reads_the_web_edition_too(sample, monkeypatch):
+    monkeypatch.setattr("workbook.render._check_safe", lambda *args: None)
+    monkeypatch.setenv("WORKBOOK_JOBS", "1")
+    sample.write(
+        "templates/site-part.html",
+        '{% extends "default:site-part.html" %}{% block main %}{{ super() }}'
+        "<script>go()</script>{% endblock %}",
+    )
+    result = sample.build("--edition", "html")
+    assert result.exit_code == 1, result.output
+    assert "sample-site/intro.html:" in result.output
+    assert "the <script> element is not allowed in a workbook" in result.output
+    assert not (sample.root / "output").exists() or not any((sample.root / "output").iterdir())

@@ -203,6 +203,11 @@ class Metadata:
     publisher: str = ""
 
 
+# Where the web edition's "Leave this site" button goes: a busy, neutral page that says
+# nothing about why someone was here (workbook.toml's `quick_exit` chooses another).
+DEFAULT_QUICK_EXIT = "https://www.google.com/"
+
+
 @dataclass(frozen=True)
 class BuildSettings:
     """What workbook.toml chooses for its builds; a command line's flags override each one.
@@ -211,6 +216,7 @@ class BuildSettings:
     paper: str | None = None
     region: str | None = None
     editions: tuple[str, ...] = ()
+    quick_exit: str = DEFAULT_QUICK_EXIT
 
 
 @dataclass(frozen=True)

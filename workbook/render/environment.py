@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 
 from workbook.errors import Problem, WorkbookError
+from workbook.render.contact import reach_links
 from workbook.render.cssvalues import css_colour, css_string
 from workbook.render.pages import page_keys
 from workbook.render.runaway import (
@@ -85,6 +86,7 @@ def environment(project_dir: Path) -> jinja2.Environment:
     env.filters["page_keys"] = page_keys
     env.filters["css_string"] = css_string
     env.filters["css_colour"] = css_colour
+    env.filters["reach_links"] = reach_links
     env.project_dir = project_dir
     return env
 

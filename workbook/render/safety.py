@@ -50,7 +50,8 @@ SVG_CSS_ATTRIBUTES = frozenset(
     )
 )
 XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
-HTTP_EQUIV_ALLOWED = frozenset(("content-type", "content-language"))
+# A Content-Security-Policy only takes abilities away (the web edition sets one).
+HTTP_EQUIV_ALLOWED = frozenset(("content-type", "content-language", "content-security-policy"))
 SAFE_XML = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
 )
@@ -68,10 +69,11 @@ class Finding:
     line: int | None = None
 
 
-def html_findings(html: str) -> list[Finding]:
-    """In HTML for a PDF (made by the templates, so of bounded size: no limit on depth)."""
+def html_findings(html: str, packaged_at: str | None = None) -> list[Finding]:
+    """In HTML for a PDF, or a web page of the site at `packaged_at` (made by the templates,
+    so of bounded size: no limit on depth)."""
     root = etree.fromstring(html, etree.HTMLParser(no_network=True, huge_tree=True))
-    return [] if root is None else element_findings(root.iter(), None)
+    return [] if root is None else element_findings(root.iter(), packaged_at)
 
 
 def xml_findings(data: bytes | str, packaged_at: str | None) -> list[Finding]:

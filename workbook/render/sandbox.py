@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import inspect
 import re
+import types
 from collections.abc import Callable, Sized
 from typing import Any
 
@@ -29,7 +30,7 @@ from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum
 
 from workbook import editions, model
-from workbook.render.view import BookView, BrandView, ChapterView, WorksheetView
+from workbook.render.view import BookView, BrandView, ChapterView, DownloadView, WorksheetView
 
 MAX_TEXT = 20_000_000  # characters (or items) in one value a template makes
 MAX_RANGE = 100_000  # steps of one range()
@@ -38,7 +39,7 @@ MAX_NUMBER_BITS = 100_000  # a number of about 30,000 digits
 # The model's records that hold no path (Book, Chapter, Worksheet, Brand and Media do: templates
 # get their views instead), and the edition's.
 RECORDS = (
-    *(BookView, BrandView, ChapterView, WorksheetView),
+    *(BookView, BrandView, ChapterView, WorksheetView, DownloadView),
     *(model.Metadata, model.Section, model.DateField, model.Checklist, model.Scale),
     *(model.Question, model.Notes, model.Column, model.Log, model.HelplineTable),
     *(model.Region, model.Helpline, model.Helplines, model.BuildSettings),
@@ -128,6 +129,8 @@ class Sandbox(SandboxedEnvironment):
             return False
         if isinstance(obj, Macro | BlockReference | Joiner) or any(obj is f for f in FUNCTIONS):
             return True
+        if isinstance(obj, types.FunctionType):  # the render step's own helpers (page_of)
+            return (obj.__module__ or "").startswith("workbook.render.")
         owner = getattr(obj, "__self__", None)
         name = getattr(obj, "__name__", "")
         if owner is None or name.startswith("_") or not is_data(owner):

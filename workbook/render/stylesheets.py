@@ -13,14 +13,15 @@ from workbook.render.environment import MAX_TEMPLATE_BYTES, Environment, fill
 from workbook.resources import bundled_styles
 from workbook.safefiles import read_text
 
-# Where an EPUB's stylesheet is (its addresses are read from there).
+# Where an EPUB's and the web edition's stylesheet are (their addresses are read from there).
 EPUB_STYLESHEET = "EPUB/style/book.css"
+SITE_STYLESHEET = "assets/site.css"
 
 
 def edition_css(
     env: Environment, project_dir: Path, edition: Edition, context: dict[str, object]
 ) -> str:
-    at = EPUB_STYLESHEET if edition.packaged else None
+    at = SITE_STYLESHEET if edition.site else EPUB_STYLESHEET if edition.packaged else None
     sheets = (_stylesheet(env, project_dir, name, context, at) for name in edition.stylesheets())
     return "\n".join(sheets)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, Literal, TypeVar
 
+from workbook.editions import Download, Edition
 from workbook.model import (
     Book,
     Brand,
@@ -71,6 +72,15 @@ class BrandView:
 
 
 @dataclass(frozen=True)
+class DownloadView:
+    """A file of the same build, as the web edition's downloads page lists it."""
+
+    name: str
+    size: int
+    edition: Edition
+
+
+@dataclass(frozen=True)
 class BookView:
     meta: Metadata
     parts: tuple[PartView, ...]
@@ -90,6 +100,8 @@ def for_templates(value: object) -> object:
         return _part(value)
     if isinstance(value, Brand):
         return _brand(value)
+    if isinstance(value, Download):
+        return DownloadView(value.name, value.size, value.edition)
     if isinstance(value, list | tuple):
         return tuple(for_templates(item) for item in value)
     return value

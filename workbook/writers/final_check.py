@@ -1,11 +1,14 @@
 """The written files, checked once more as their readers will open them: nothing in an output
-may refer to something outside the book, run a script or carry an attachment.
+may refer to something outside the book, run a script (but the web edition's own) or carry an
+attachment.
 
 The documents were checked when they were rendered (render/safety.py); this looks at the final
 bytes, after WeasyPrint, ebooklib and the page-break and copy steps have done their work.
 - An EPUB: every member that can hold an address (XHTML, CSS, SVG, the package file, the NCX,
   container.xml) is parsed and every address must stay inside the package; its file names
   must too.
+- The web edition: every page and stylesheet keeps to the site's folder; its one script is
+  the site's own file, loaded by its address, and the downloads are checked as files.
 - A PDF: links may open web pages (a reader chooses to follow them), as `<a href>` may; no
   other action (scripts, launching programs, opening other files, submitting forms), no
   attachment and no stream kept in another file.
@@ -13,18 +16,24 @@ bytes, after WeasyPrint, ebooklib and the page-break and copy steps have done th
 
 from __future__ import annotations
 
+import os
 import posixpath
+import stat
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pikepdf
+from lxml import etree
 
 from workbook.errors import Problem
 from workbook.render.css_refs import css_refusals
-from workbook.render.safety import xml_findings
+from workbook.render.safety import Finding, element_findings, xml_findings
+from workbook.render.site_docs import SCRIPT
 from workbook.render.urls import refusal
+from workbook.writers.html import ASSETS
 
+SITE_SCRIPT = ASSETS / "site.js"
 XML_MEMBERS = (".xhtml", ".html", ".htm", ".xml", ".opf", ".ncx", ".svg")
 MAX_MEMBER_BYTES = 200_000_000
 # PDF actions a reader may take within the document: go to a page, or a named page step.
@@ -41,12 +50,55 @@ PDF_MEDIA_ANNOTATIONS = frozenset(("/FileAttachment", "/Sound", "/Movie", "/Scre
 
 
 def output_problems(path: Path, name: str) -> list[Problem]:
-    """What is wrong with the output file at `path`, to be called `name`."""
+    """What is wrong with the output at `path` (a file, or the web edition's folder), to be
+    called `name`."""
     if name.endswith(".epub"):
         return epub_problems(path, name)
     if name.endswith(".pdf"):
         return pdf_problems(path, name)
+    if path.is_dir():
+        return site_problems(path, name)
     return []
+
+
+def site_problems(folder: Path, name: str) -> list[Problem]:
+    """The web edition: every page and stylesheet keeps to the site's folder; the one script
+    is the site's own, unchanged, loaded from its file; the files offered for download are
+    checked like any others."""
+    problems: list[Problem] = []
+    for path in _site_files(folder):
+        member = path.relative_to(folder).as_posix()
+        where = f"{name}/{member}"
+        if path.suffix == ".html":
+            findings = _site_page_findings(path.read_bytes(), member)
+            problems += [Problem(where, f.message, f.line) for f in findings]
+        elif path.suffix == ".css":
+            css = path.read_text(encoding="utf-8", errors="replace")
+            found = css_refusals(css, packaged_at=member)
+            problems += [Problem(where, reason, ref.line) for ref, reason in found]
+        elif path.suffix == ".js" and path.read_bytes() != SITE_SCRIPT.read_bytes():
+            problems.append(Problem(where, "is not the web edition's own script"))
+        elif path.suffix in (".pdf", ".epub"):
+            problems += output_problems(path, where)
+    return problems
+
+
+def _site_files(folder: Path) -> list[Path]:
+    found = []
+    for root, _, names in os.walk(folder, followlinks=False):
+        found += [Path(root, n) for n in names if stat.S_ISREG(os.lstat(Path(root, n)).st_mode)]
+    return sorted(found)
+
+
+def _site_page_findings(html: bytes, member: str) -> list[Finding]:
+    """A page's problems; its one allowed script element is the site's own file, empty."""
+    root = etree.fromstring(html, etree.HTMLParser(no_network=True, huge_tree=True))
+    if root is None:
+        return [Finding("is an empty page", "")]
+    for script in list(root.iter("script")):
+        if script.get("src") == SCRIPT and not (script.text or "").strip() and len(script) == 0:
+            script.getparent().remove(script)
+    return element_findings(root.iter(), member)
 
 
 def epub_problems(path: Path, name: str) -> list[Problem]:
