@@ -8,6 +8,7 @@ make never refers to anything outside the book.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib
 import json
@@ -271,6 +272,7 @@ def small_project(kind: str) -> Path:
     """One project per kind of property, made once and changed in one file per example."""
     if kind not in _PROJECTS:
         root = Path(tempfile.mkdtemp(prefix=f"workbook-{kind}-"))
+        atexit.register(shutil.rmtree, root, True)
         (root / "chapters").mkdir()
         (root / "workbook.toml").write_text('title = "T"\ncontents = ["c", "s"]\n')
         (root / "chapters/c.md").write_text("---\ntitle: C\n---\n\nSome words.\n")
