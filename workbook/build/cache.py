@@ -30,8 +30,10 @@ from workbook import __version__
 from workbook.build.jobs import Job
 from workbook.model import Book
 from workbook.resources import PACKAGE_DIR, bundled_styles, bundled_templates, font_dir
+from workbook.safefiles import Refused, read_limited
 
 FORMAT = 1  # bump when a record's shape changes
+MAX_HASHED_BYTES = 50_000_000  # more than any template, style or source of the tool
 LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "tinyhtml5", "ebooklib", "pikepdf", "pillow")
 
 
@@ -147,17 +149,22 @@ def _base_key(book: Book) -> str:
 
 
 def _add_tree(digest: hashlib._Hash, folder: Path) -> None:
-    """Every file under `folder`, its name and bytes (Python's bytecode caches aside)."""
-    if not folder.is_dir():
+    """Every file under `folder`, its name and bytes (Python's bytecode caches aside). Links
+    to folders are not followed, and a file that cannot be read (a pipe, a device, a link to
+    /proc/self/mem) adds only why: the build reports it when it reads the file."""
+    if os.path.islink(folder) or not folder.is_dir():
         digest.update(f"{folder}: none".encode() + b"\0")
         return
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if "__pycache__" in relative.parts:
+    for root, dirs, names in sorted(os.walk(folder, followlinks=False)):
+        if "__pycache__" in Path(root).relative_to(folder).parts:
             continue
-        if path.is_file():
-            digest.update(f"{folder}/{relative.as_posix()}".encode() + b"\0")
-            digest.update(path.read_bytes())
+        for name in sorted(names) + sorted(d for d in dirs if os.path.islink(Path(root, d))):
+            path = Path(root, name)
+            digest.update(f"{path.relative_to(folder).as_posix()}".encode() + b"\0")
+            try:
+                digest.update(read_limited(path, MAX_HASHED_BYTES))
+            except Refused as refusal:
+                digest.update(f"unusable: {refusal}".encode())
 
 
 def _versions() -> str:

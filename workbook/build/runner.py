@@ -20,8 +20,10 @@ from workbook.build import parallel
 from workbook.build.cache import BuildCache
 from workbook.build.jobs import Job, Plan
 from workbook.editions import Download, Edition
+from workbook.errors import WorkbookError
 from workbook.render import Environment, environment
 from workbook.writers import writer_for
+from workbook.writers.final_check import output_problems
 from workbook.writers.layouts import BLANK, Layouts, print_edition_for
 from workbook.writers.staging import staging
 
@@ -147,8 +149,13 @@ def _layout_edition(job: Job) -> Edition:
 
 
 def _write_all(jobs: list[Job], layouts: Layouts, temps: dict[str, Path]) -> GroupResult:
+    """Write each job's file, then check its final bytes: a problem there stops the build
+    before anything is moved into the output folder."""
     details = {}
     for job in jobs:
         write = writer_for(job.edition)
         details[job.name] = write(job.edition, job.personal, layouts, temps[job.name])
+        problems = output_problems(temps[job.name], job.name)
+        if problems:
+            raise WorkbookError(problems)
     return details, set(layouts.read)
