@@ -21,8 +21,10 @@ from workbook.sources.schema import TOML, Checker
 from workbook.sources.tomldata import load_toml
 
 TEXT_KEYS = ("title", "subtitle", "author", "language", "slug", "description")
+# What the copyright page and every printed worksheet say about copying.
+RIGHTS_KEYS = ("license", "permission")
 BUILD_KEYS = ("paper", "region", "editions")  # what a build makes, unless its flags say
-KNOWN_KEYS = (*TEXT_KEYS, "date", "contents", "brand", *BUILD_KEYS)
+KNOWN_KEYS = (*TEXT_KEYS, *RIGHTS_KEYS, "date", "contents", "brand", *BUILD_KEYS)
 REQUIRED = ("title", "contents")
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_CONFIG_BYTES = 1_000_000
@@ -41,6 +43,8 @@ class Config:
     description: str
     contents: tuple[str, ...]
     lines: dict[str, int]
+    license: str = ""
+    permission: str = ""
     brand: Brand | None = None
     build: BuildSettings = field(default_factory=BuildSettings)
 
@@ -90,6 +94,7 @@ def _brand(project_dir: Path, data: Located, checker: Checker) -> Brand | None:
 def _validate(path: Path, data: Located, checker: Checker) -> Config:
     checker.keys(data, KNOWN_KEYS, "the settings")
     text = {key: checker.text(data, key, required=key in REQUIRED) for key in TEXT_KEYS}
+    rights = {key: checker.text(data, key) for key in RIGHTS_KEYS}
     language = text["language"] or "en"
     if not LANGUAGE.match(language):
         message = f"'{language}' is not a language tag like 'en' or 'en-GB'"
@@ -109,6 +114,8 @@ def _validate(path: Path, data: Located, checker: Checker) -> Config:
         description=text["description"],
         contents=contents,
         lines=dict(data.key_lines),
+        license=rights["license"],
+        permission=rights["permission"],
         build=build,
     )
 
