@@ -59,9 +59,12 @@ def test_worksheets_read_as_prompts_on_a_screen(epub_zip):
     for page in (checklist, log):
         assert "<input" not in page and "<script" not in page and "<table" not in page
         assert 'class="rule"' not in page and 'class="box"' not in page
-    assert '<ul class="checklist">' in checklist
-    assert '<ol class="log-prompts">' in log
+    assert '<ol class="scale-items" type="a"' in checklist and "The most is 24." in checklist
+    assert '<ol class="log-prompts" type="a">' in log and '<dl class="example-list">' in log
     assert "What happened" in log and "notebook" in log
+    for page in (checklist, log):
+        text = page.lower()
+        assert "tick" not in text and "write on the lines" not in text and "circle" not in text
 
 
 def test_epubcheck_finds_no_errors_and_no_warnings(default_epub):

@@ -41,15 +41,12 @@ def test_holds_the_worksheets_in_order_repeated_and_no_chapters(texts):
     assert "Contents" not in everything and "How to use this workbook" not in everything
 
 
-def test_the_log_rows_fit_on_its_first_page(texts):
-    """`rows: 4` means four rows a page: if a row spilled over, the column heads (repeated on
-    every page of the table) would show on the next page."""
-    heading = ["WORKSHEET", TITLES["rupture-repair-log"]]
-    starts = [i for i, t in enumerate(texts) if t.splitlines()[:2] == heading]
-    assert starts
-    for start in starts:
-        assert "What happened" in texts[start]
-        assert "What happened" not in texts[start + 1]
+def test_each_log_entry_fits_on_one_page(texts):
+    """The rupture-repair log has an entry a page: its first and last questions share it."""
+    entries = [t for t in texts if re.search(r"^ENTRY \d$", t, re.MULTILINE)]
+    assert len(entries) == 2 * 3  # two copies of three blank entries
+    for text in entries:
+        assert "What happened" in text and "What I want to say next session" in text
 
 
 def test_every_page_has_its_title_the_workbook_name_and_page_x_of_y(texts):
@@ -99,7 +96,7 @@ def test_fillable_copies_have_their_own_fields(tmp_path):
     first = [n for n in names if not n.startswith("signs-checklist-copy2-")]
     second = [n for n in names if n.startswith("signs-checklist-copy2-")]
     assert [n.replace("-copy2", "") for n in second] == first
-    assert "signs-checklist-1-1" in first
+    assert "signs-checklist-1-1-date-1" in first
 
 
 @pytest.mark.parametrize(

@@ -47,18 +47,25 @@ def starts_with_title(text: str, title: str) -> bool:
     return text.lstrip().removeprefix("WORKSHEET\n").startswith(title)
 
 
+def test_the_copyright_page_follows_the_cover(page_texts):
+    text = page_texts[1]
+    assert text.startswith("About this edition")
+    assert "This edition: 26 November 2026." in text
+    assert "CC BY-NC-SA 4.0" in text and "Copying the worksheets." in text
+
+
 def test_contents_page_numbers_are_the_pages_the_titles_are_on(page_texts, titles):
-    assert page_texts[1].startswith("Contents")
-    entries = contents_entries(page_texts[1])
+    assert page_texts[2].startswith("Contents")
+    entries = contents_entries(page_texts[2])
     assert list(entries) == titles
     for title, page in entries.items():
         assert starts_with_title(page_texts[page - 1], title), f"{title}: contents says page {page}"
 
 
 def test_pages_are_numbered_and_headed_with_their_part(page_texts, titles):
-    entries = contents_entries(page_texts[1])
+    entries = contents_entries(page_texts[2])
     current = None
-    for number, text in enumerate(page_texts[2:], start=3):
+    for number, text in enumerate(page_texts[3:], start=4):
         current = next((t for t, p in entries.items() if p == number), current)
         head, foot = text.strip().splitlines()[-2:]
         assert (head, foot) == (current, str(number))

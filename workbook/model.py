@@ -278,7 +278,8 @@ class Region:
 
 @dataclass(frozen=True)
 class Helpline:
-    """One service. `checked` is the day its number was checked against the organisation's own
+    """One service: who it is for, how to reach it (call, text, chat, email, or `how` in words)
+    and when. `checked` is the day its number was checked against the organisation's own
     site, or None when it has not been (then `note` says so)."""
 
     region: str
@@ -287,6 +288,24 @@ class Helpline:
     source: str
     checked: dt.date | None
     note: str = ""
+    for_whom: str = ""
+    call: str = ""
+    text: str = ""
+    chat: str = ""
+    email: str = ""
+    hours: str = ""
+
+    @property
+    def ways(self) -> tuple[str, ...]:
+        """How to reach it, one way a line: 'Call 116 123', 'Text SHOUT to 85258', ..."""
+        ways = (
+            f"Call {self.call}" if self.call else "",
+            f"Text {self.text}" if self.text else "",
+            f"Chat at {self.chat}" if self.chat else "",
+            f"Email {self.email}" if self.email else "",
+            self.how,
+        )
+        return tuple(way for way in ways if way)
 
 
 @dataclass(frozen=True)
@@ -302,6 +321,12 @@ class Helplines:
         if code is None:
             return self.services
         return tuple(s for s in self.services if s.region == code)
+
+    def by_region(self, code: str | None) -> tuple[tuple[Region, tuple[Helpline, ...]], ...]:
+        """The services to show, grouped by region in the order of `regions`."""
+        listed = self.services_for(code)
+        groups = ((r, tuple(s for s in listed if s.region == r.code)) for r in self.regions)
+        return tuple((region, services) for region, services in groups if services)
 
 
 @dataclass(frozen=True)
