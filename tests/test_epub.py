@@ -29,7 +29,7 @@ def test_one_xhtml_file_per_part_plus_nav_ncx_and_cover(epub_zip, default_config
 
 def test_spine_order_equals_workbook_toml(opf, default_config):
     idrefs = re.findall(r'<itemref idref="([^"]+)"', opf)
-    assert idrefs == ["cover", "nav", *default_config["contents"]]
+    assert idrefs == ["cover", "copyright", "nav", *default_config["contents"]]
 
 
 def test_language_title_and_stable_identifier(opf, default_config, tmp_path):

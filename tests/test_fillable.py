@@ -3,6 +3,8 @@ seen on the rendered page."""
 
 from __future__ import annotations
 
+import re
+
 import pikepdf
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -165,7 +167,7 @@ FILL = {
     "signs-checklist-1-1-1-1-1": "3",  # a grid cell
     "signs-checklist-1-1-1-total-1": "17",  # a group's total
     "rupture-repair-log-1-1-1-2": "She was late and did not say sorry.",  # log, written
-    "rupture-repair-log-1-1-1-4": "7",  # log, a number
+    "rupture-repair-log-1-1-1-4": "10",  # log, a number
     "rupture-repair-log-1-1-1-5-1": "/on",  # log, an option to tick
     "rupture-repair-log-1-1-1-10": "/2",  # log, one option to choose
     "welcome-reflect-2": "To feel less alone.",  # reflection prompt in a chapter
@@ -217,4 +219,18 @@ def test_filled_values_show_on_the_rendered_page(filled, default_fillable):
         for page, rect, height in widget_boxes(filled, name):
             before = ink(render_page(default_fillable, page), rect, height)
             after = ink(render_page(filled, page), rect, height)
-            assert after > before + 20, f"{name}: nothing new drawn on page {page}"
+            assert after > before + 5, f"{name}: nothing new drawn on page {page}"
+
+
+def test_every_worksheet_page_says_it_may_be_copied(default_fillable, book):
+    """The permission line is at the foot of every page of every worksheet, and only there."""
+    permission = book.meta.permission
+    wrapped = re.compile(r"\s+".join(map(re.escape, permission.split())))
+    titles = {part.title for part in book.worksheets}
+    seen = set()
+    for page in PdfReader(default_fillable).pages[3:]:  # after cover, copyright, contents
+        text = page.extract_text()
+        head = [line.strip() for line in wrapped.sub("", text).splitlines() if line.strip()][-2]
+        assert bool(wrapped.search(text)) == (head in titles), head
+        seen.add(head)
+    assert titles <= seen

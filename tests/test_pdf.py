@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 
 import pytest
 from pypdf import PdfReader
@@ -11,6 +12,8 @@ from tests.conftest import ROOT, run
 from workbook.sources.loader import load_book
 
 pytestmark = pytest.mark.slow
+PERMISSION = tomllib.loads((ROOT / "workbook.toml").read_text(encoding="utf-8"))["permission"]
+WORKSHEETS = {part.title for part in load_book(ROOT).worksheets}
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +70,12 @@ def test_pages_are_numbered_and_headed_with_their_part(page_texts, titles):
     current = None
     for number, text in enumerate(page_texts[3:], start=4):
         current = next((t for t, p in entries.items() if p == number), current)
-        head, foot = text.strip().splitlines()[-2:]
+        if current in WORKSHEETS:  # its foot: the permission to copy, then the page number
+            assert PERMISSION in " ".join(text.split()), f"page {number}"
+        else:
+            assert "copy this worksheet" not in text, f"page {number}"
+        text = re.sub(r"\s+".join(map(re.escape, PERMISSION.split())), "", text)
+        head, foot = [line.strip() for line in text.splitlines() if line.strip()][-2:]
         assert (head, foot) == (current, str(number))
 
 
@@ -95,8 +103,8 @@ def test_a4_with_paper_option(tmp_path):
     assert result.output == ""
     pdf = PdfReader(tmp_path / "alliance-workbook-print-a4.pdf")
     sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pdf.pages}
-    # Portrait A4, and landscape A4 for the log's wide table.
-    assert sizes == {(595, 842), (842, 595)}
+    # Portrait A4: the default workbook's logs go down upright pages.
+    assert sizes == {(595, 842)}
 
 
 def test_metadata_has_title_author_and_language(reader, default_config):

@@ -64,7 +64,7 @@ def _tidy_radio_group(group: pikepdf.Dictionary) -> None:
         for key in ("/T", "/TU"):
             if key in kid:
                 del kid[key]
-        if index < len(values):
+        if index < len(values) and values[index] != str(index):  # a scale from 0: "/0" at 0
             normal = kid.AP.N
             state = Name("/" + values[index])
             normal[state] = normal[Name(f"/{index}")]
