@@ -48,4 +48,4 @@ $(VENV)/.installed: pyproject.toml | system-deps
 	touch $@
 
 clean:
-	rm -rf $(VENV) output/*.pdf output/*.epub
+	rm -rf $(VENV) output/*.pdf output/*.epub output/*-site output/*-site-*

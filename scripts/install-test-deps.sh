@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs what the EPUB accessibility tests need, if it is missing: Chromium (DAISY Ace runs its
-# checks in it) and Ace itself, pinned in tools/ace/package-lock.json and installed into
-# tools/ace/node_modules (ignored by git). Ace needs Node.js 20 or newer.
+# Installs what the accessibility and browser tests need, if it is missing: Chromium (DAISY Ace
+# runs its checks in it, and Playwright drives it for the web edition's tests), Ace itself,
+# pinned in tools/ace/package-lock.json, and axe-core, pinned in tools/axe/package-lock.json,
+# each installed into its node_modules (ignored by git). Ace needs Node.js 20 or newer.
+# Playwright for Python comes with the test extras (pip install -e '.[test]'); it never
+# downloads a browser here: the tests launch this Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,5 +29,11 @@ stamp=tools/ace/node_modules/.installed
 if [ ! -f "$stamp" ] || [ tools/ace/package-lock.json -nt "$stamp" ]; then
   # The browser puppeteer would download is not needed: Ace uses the system Chromium.
   (cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --silent)
+  touch "$stamp"
+fi
+
+stamp=tools/axe/node_modules/.installed
+if [ ! -f "$stamp" ] || [ tools/axe/package-lock.json -nt "$stamp" ]; then
+  (cd tools/axe && npm ci --ignore-scripts --no-audit --no-fund --silent)
   touch "$stamp"
 fi

@@ -44,10 +44,12 @@ def test_build_writes_every_edition_and_one_summary_line(sample):
     assert len(lines) == 1
     for name in ("sample-print-letter.pdf", "sample-fillable-letter.pdf", "sample.epub"):
         assert name in lines[0]
+    assert "sample-site (web edition, 4 pages, 3 downloads)" in lines[0]
     assert "pages" in lines[0] and "fields" in lines[0] and lines[0].endswith(" s.")
     assert sorted(p.name for p in (sample.root / "output").iterdir()) == [
         "sample-fillable-letter.pdf",
         "sample-print-letter.pdf",
+        "sample-site",
         "sample.epub",
     ]
 
@@ -160,7 +162,7 @@ def test_all_editions_share_one_load_of_the_sources(sample, monkeypatch):
     result = sample.build("--large-print")
     assert result.exit_code == 0, result.output
     assert len(calls) == 1
-    assert len(list((sample.root / "output").iterdir())) == 3
+    assert len(list((sample.root / "output").iterdir())) == 4  # the PDFs, EPUB and the site
 
 
 def test_booklet_needs_letter_or_a4_sheets(sample):

@@ -15,6 +15,7 @@ from PIL import Image
 
 from tests.conftest import ROOT
 from workbook.build import parallel, progress
+from workbook.build.cache import sha256_output
 from workbook.errors import Problem, WorkbookError
 
 HEAVY = ("weasyprint", "ebooklib", "pikepdf", "PIL", "jinja2", "fontTools", "markdown_it", "yaml")
@@ -154,10 +155,11 @@ def test_parallel_and_serial_builds_are_byte_identical(sample, monkeypatch):
         out = sample.root / f"out-{jobs}"
         result = sample.build("-o", str(out), "--no-cache")
         assert result.exit_code == 0, result.output
-        files[jobs] = {p.name: p.read_bytes() for p in out.iterdir()}
+        files[jobs] = {p.name: sha256_output(p) for p in out.iterdir()}
     assert sorted(files["1"]) == [
         "sample-fillable-letter.pdf",
         "sample-print-letter.pdf",
+        "sample-site",
         "sample.epub",
     ]
     assert files["1"] == files["2"]

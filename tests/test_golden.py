@@ -6,7 +6,8 @@ per element directly inside <body> (the cover, the contents, each part: `book/we
 and a skeleton (`book.html`: the head, then a marker line where each piece goes), so a diff
 names the part that changed. Putting the pieces back gives the document exactly; when that
 would not hold, the document is stored whole. An EPUB renders a document per part already
-(`text/welcome.xhtml`). Each format's stylesheet is `style.css`.
+(`text/welcome.xhtml`), and so does the web edition (`welcome.html`). Each format's stylesheet
+is `style.css`.
 
 After an intended change to templates, styles or content, `make golden` writes the files
 again; review them with `git diff tests/golden` before committing.
@@ -30,7 +31,7 @@ from workbook.resources import bundled_root, bundled_styles, bundled_templates, 
 from workbook.sources.loader import load_book
 
 GOLDEN = ROOT / "tests" / "golden"
-FORMATS = ("print", "fillable", "epub", "handout")
+FORMATS = ("print", "fillable", "epub", "handout", "html")
 REGENERATE = "make golden  (or: .venv/bin/python -m pytest tests/test_golden.py --update-golden)"
 SOURCE_DATE_EPOCH = "1767225600"  # 2026-01-01, so the dates do not follow the clock or config
 STYLE = "style.css"
@@ -44,6 +45,7 @@ def editions(worksheets: tuple[str, ...]) -> dict[str, Edition]:
         "fillable": Edition("fillable"),
         "epub": Edition("epub"),
         "handout": Edition("handout", parts=worksheets, copies=2),
+        "html": Edition("html"),
     }
 
 
@@ -188,7 +190,7 @@ def golden_files(format_name: str, book: Book) -> dict[str, str]:
     files: dict[str, str] = {}
     for document in rendered.documents:
         html = normalize(document.html)
-        if format_name == "epub":
+        if Edition(format_name).record.split:  # a file per part already (EPUB, web pages)
             files[document.name] = html
         else:
             files.update(split_document(document.name, html))

@@ -20,7 +20,12 @@ def names(plan) -> list[str]:
 
 def test_defaults_make_every_build_format_on_letter(sample):
     plan = plan_for(sample)
-    assert names(plan) == ["sample-print-letter.pdf", "sample-fillable-letter.pdf", "sample.epub"]
+    assert names(plan) == [
+        "sample-print-letter.pdf",
+        "sample-fillable-letter.pdf",
+        "sample.epub",
+        "sample-site",
+    ]
     assert {job.edition.region for job in plan.jobs} == {None}  # language "en": every region
 
 

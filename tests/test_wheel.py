@@ -47,6 +47,10 @@ def test_wheel_holds_chapters_templates_and_styles(wheel):
         "workbook/scaffold/workbook.toml",
         "workbook/scaffold/chapters/check-in.yaml",
         "workbook/scaffold/brand.example.toml",
+        "workbook/_default/templates/site-page.html",
+        "workbook/_default/styles/site.css",
+        "workbook/writers/site_assets/site.js",
+        "workbook/commands/serve_assets/live.js",
     ]
     assert all(name in names for name in expected)
 
@@ -84,7 +88,7 @@ def test_installed_wheel_builds_the_default_workbook_in_an_empty_folder(wheel, t
     )
     assert where.stdout.strip().startswith(str(site))
     result = subprocess.run(
-        [sys.executable, "-m", "workbook", "build", "--edition", "epub"],
+        [sys.executable, "-m", "workbook", "build", "--edition", "epub", "--edition", "html"],
         cwd=empty,
         env=env,
         capture_output=True,
@@ -92,3 +96,6 @@ def test_installed_wheel_builds_the_default_workbook_in_an_empty_folder(wheel, t
     )
     assert result.returncode == 0, result.stderr
     assert (empty / "output" / "alliance-workbook.epub").is_file()
+    site_folder = empty / "output" / "alliance-workbook-site"
+    assert (site_folder / "assets" / "site.js").is_file()
+    assert (site_folder / "downloads" / "alliance-workbook.epub").is_file()

@@ -287,3 +287,20 @@ def test_a_landscape_table_log_still_turns_its_page(sample):
     assert sheet.landscape and 'class="worksheet has-log"' in worksheet_html(
         load_book(sample.root), "print"
     )
+
+
+def test_web_pages_have_a_control_for_every_answer_with_a_label(rich):
+    html = worksheet_html(rich, "html")
+    assert "Type a number in each box." in html  # a web page is typed into, like a form
+    controls = re.findall(r"<(?:input|textarea)\b[^>]*>", html)
+    ids = [re.search(r'id="([^"]+)"', c).group(1) for c in controls]
+    assert len(ids) == len(set(ids))
+    assert all(f'for="{i}"' in html for i in ids)
+    assert 'id="sheet-1-3-date-1"' in html and 'name="sheet-1-3-2-total-1"' in html
+    assert 'type="number" id="sheet-1-3-1-2-1" name="sheet-1-3-1-2-1" min="0" max="4"' in html
+    assert 'type="radio" id="sheet-1-1-1-0"' in html  # a scale from 0
+    assert 'name="sheet-1-4-1-3-1"' in html and 'name="sheet-1-4-1-3-words"' in html
+    assert html.count('name="sheet-1-4-1-4"') == 3  # one choice of three
+    assert 'data-entry-name="Moment"' in html and "Add another moment" in html
+    assert "<dt>What happened</dt><dd>She looked at the clock.</dd>" in html
+    assert html.count("<fieldset") == html.count("<legend")

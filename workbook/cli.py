@@ -65,7 +65,7 @@ def option_flags(*formats: str) -> Callable[[F], F]:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="workbook")
 def main() -> None:
-    """Turn a guide and its worksheets into a print PDF and an EPUB.
+    """Turn a guide and its worksheets into PDFs, an EPUB and a web edition.
 
     \b
     Examples:
@@ -77,6 +77,7 @@ def main() -> None:
       workbook build --client "Sam"     a copy with "Prepared for Sam" on the cover
       workbook new my-workbook          start your own workbook
       workbook check                    find every problem without building
+      workbook serve --open             preview the web edition as you write
     """
 
 
@@ -89,7 +90,7 @@ def main() -> None:
     type=click.Choice(BUILD_FORMATS, case_sensitive=False),
     multiple=True,
     help="What to make; repeat for more than one. Default: `editions` in workbook.toml, "
-    "else print, fillable and epub.",
+    "else print, fillable, epub and html (the web edition, a folder SLUG-site).",
 )
 @PAPER
 @option_flags(*BUILD_FORMATS)
@@ -139,7 +140,7 @@ def build(
     no_cache: bool,
     **choices: Any,
 ) -> None:
-    """Build the workbook's PDFs and EPUB into output/.
+    """Build the workbook's PDFs, EPUB and web edition into output/.
 
     \b
     Examples:
@@ -149,6 +150,7 @@ def build(
       workbook build --edition fillable --large-print
       workbook build --edition print --booklet --low-ink
       workbook build --edition epub --quiet
+      workbook build --edition html --large-print
       workbook build --client "Sam Lee" --region uk
       workbook build --clients clients.csv --brand practice.toml
       workbook build --discreet --only welcome,signs-checklist
@@ -295,3 +297,29 @@ def check_command(project: Path | None, outputs: Path | None) -> None:
     if report.problems:
         raise CheckFailed(report.problems)
     click.echo("No problems found.")
+
+
+@main.command()
+@PROJECT
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The port on 127.0.0.1 to serve on (0: any free port).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in your web browser.")
+def serve(project: Path | None, port: int, open_browser: bool) -> None:
+    """Preview the web edition as you write: build it, serve it on this computer only, and
+    rebuild it (the open page reloads by itself) whenever a chapter, worksheet, template,
+    style or setting is saved. Ctrl-C stops.
+
+    \b
+    Examples:
+      workbook serve
+      workbook serve -p my-workbook --open
+      workbook serve --port 8080
+    """
+    from workbook.commands.serve import serve_project  # the build and watchfiles: when it runs
+
+    serve_project(find_project(project, Path.cwd()), port, open_browser, click.echo)

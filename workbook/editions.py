@@ -9,10 +9,13 @@ changes the look, one stylesheet. Templates ask the edition (`edition.medium`, `
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Literal
 
-Medium = Literal["paper", "form", "screen"]
+# How worksheets show: lines and boxes on paper, form fields in a PDF, prompts to read on an
+# e-reader (no controls), or a web page's own form controls (labels, fieldsets, radio groups).
+Medium = Literal["paper", "form", "screen", "web"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,9 @@ class Format:
     document: str  # the template of its one document, or of each part's file
     personal_page: str  # where a client's copy names the client ("" if it has none)
     command: str = "build"  # the command that makes it: `build --edition NAME` or `handout`
+    # A folder of web pages, made after the build's other files: its downloads page lists them
+    # (the runner passes them in), and it is not made per client.
+    site: bool = False
 
     @property
     def packaged(self) -> bool:
@@ -57,11 +63,17 @@ FORMATS: dict[str, Format] = {
             ("fonts.css.j2", "base.css", "epub.css"), False, "epub", "epub-part.html",
             "title page",
         ),
+        Format(
+            "html", "web edition", "site", "", "web", True,
+            ("fonts.css.j2", "base.css", "site.css", "site-options.css.j2"), False, "html",
+            "site-part.html", "", site=True,
+        ),
     )
 }  # fmt: skip
 BUILD_FORMATS = tuple(name for name, record in FORMATS.items() if record.command == "build")
 DEFAULT_FORMATS = BUILD_FORMATS
 PAGED_FORMATS = tuple(name for name, record in FORMATS.items() if record.paged)
+SITE_FORMATS = tuple(name for name, record in FORMATS.items() if record.site)
 
 
 @dataclass(frozen=True)
@@ -95,8 +107,8 @@ OPTIONS: tuple[Option, ...] = (
         file_word="booklet", summary="booklet",
     ),
     Option(
-        "large_print", "Text at 16 pt or more, with lines and boxes to match.", PAGED_FORMATS,
-        "large-print.css", "large-print", "large print",
+        "large_print", "Text at 16 pt or more, with lines and boxes to match.",
+        (*PAGED_FORMATS, *SITE_FORMATS), "large-print.css", "large-print", "large print",
     ),
     Option(
         "low_ink", "No filled areas, black and grey only.", PAGED_FORMATS,
@@ -183,6 +195,11 @@ class Edition:
         return self.record.paged
 
     @property
+    def site(self) -> bool:
+        """A folder of web pages, with the site's own header, quick exit and script."""
+        return self.record.site
+
+    @property
     def packaged(self) -> bool:
         """Documents packaged with their fonts and images (an EPUB), not laid out on pages."""
         return self.record.packaged
@@ -253,3 +270,14 @@ class Personal:
 
     name: str
     date_text: str
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file made in the same build, which the web edition offers on its downloads page. Its
+    edition says what it is for; `source` is where it is now (staged or already in place)."""
+
+    name: str
+    size: int  # in bytes
+    edition: Edition
+    source: Path = field(default=Path(), compare=False, repr=False)

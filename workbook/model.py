@@ -22,7 +22,10 @@ class ByMedium:
         return cls(text, text, text)
 
     def __getitem__(self, medium: str) -> str:
-        return {"paper": self.paper, "form": self.form, "screen": self.screen}[medium]
+        """The text for `medium`; a web page's form controls are typed into, like a form's."""
+        return {"paper": self.paper, "form": self.form, "screen": self.screen, "web": self.form}[
+            medium
+        ]
 
     def __bool__(self) -> bool:
         return bool(self.paper or self.form or self.screen)
@@ -374,6 +377,11 @@ class Metadata:
     permission: str = ""  # a line on every printed worksheet: who may copy it
 
 
+# Where the web edition's "Leave this site" button goes: a busy, neutral page that says
+# nothing about why someone was here (workbook.toml's `quick_exit` chooses another).
+DEFAULT_QUICK_EXIT = "https://www.google.com/"
+
+
 @dataclass(frozen=True)
 class BuildSettings:
     """What workbook.toml chooses for its builds; a command line's flags override each one.
@@ -382,6 +390,7 @@ class BuildSettings:
     paper: str | None = None
     region: str | None = None
     editions: tuple[str, ...] = ()
+    quick_exit: str = DEFAULT_QUICK_EXIT
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ settings, every chapter and worksheet, brand and helplines, after --only/--skip/
 workbook's own and the bundled ones), the fonts, SOURCE_DATE_EPOCH and today's date. Files the
 layout fetched (images, logo, fonts) are recorded with their own sha256 and checked too. A
 record also holds the sha256 of the file written, so a file changed or replaced by hand is
-rebuilt.
+rebuilt (a site's record holds one sha256 over all its files).
 
 Records live in the user's cache folder ($WORKBOOK_CACHE_DIR, else $XDG_CACHE_HOME/workbook or
 ~/.cache/workbook), one folder per output folder; they hold hashes, file names and the summary's
@@ -50,6 +50,20 @@ def sha256_file(path: Path) -> str | None:
         return None
 
 
+def sha256_output(path: Path) -> str | None:
+    """A file's sha256, or a folder's (a site): every file's path and bytes, in order."""
+    if path.is_symlink() or not path.is_dir():
+        return sha256_file(path)
+    digest = hashlib.sha256()
+    try:
+        for file in sorted(p for p in path.rglob("*") if not p.is_dir()):
+            digest.update(file.relative_to(path).as_posix().encode() + b"\0")
+            digest.update(file.read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
 class BuildCache:
     def __init__(self, output_dir: Path, book: Book) -> None:
         where = hashlib.sha256(str(output_dir.resolve()).encode()).hexdigest()[:20]
@@ -60,7 +74,7 @@ class BuildCache:
 
     def key(self, job: Job) -> str:
         packet = self._packets.setdefault(id(job.packet), repr(job.packet))
-        mixed = f"{self.base}|{packet}|{job.edition!r}|{job.personal!r}"
+        mixed = f"{self.base}|{packet}|{job.edition!r}|{job.personal!r}|{job.downloads!r}"
         return hashlib.sha256(mixed.encode()).hexdigest()
 
     def fresh(self, job: Job) -> str | None:
@@ -75,7 +89,8 @@ class BuildCache:
             return None
         if any(sha256_file(Path(path)) != digest for path, digest in deps.items()):
             return None
-        if sha256_file(self.output_dir / name) != record.get("output"):
+        written = sha256_output(self.output_dir / name)
+        if written is None or written != record.get("output"):
             return None
         return detail
 
@@ -85,7 +100,7 @@ class BuildCache:
         record = {
             "format": FORMAT,
             "key": self.key(job),
-            "output": sha256_file(self.output_dir / name),
+            "output": sha256_output(self.output_dir / name),
             "deps": {str(path): sha256_file(path) for path in sorted(set(deps))},
             "detail": detail,
         }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbook.editions import Edition, Personal
+from workbook.editions import Download, Edition, Personal
 from workbook.model import Book
 
 
@@ -16,6 +16,8 @@ class Job:
     edition: Edition
     packet: Book  # the book with just the parts this file holds
     personal: Personal | None = None  # a client's copy
+    # A site: the other files of the build, which it lists (set by the runner once they exist)
+    downloads: tuple[Download, ...] = ()
 
     @property
     def packet_key(self) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from workbook.build.discreet import discreet_book
 from workbook.build.jobs import Extra, Job, Plan
 from workbook.build.packets import UnknownParts, check_ids, select_parts, unknown_worksheets
 from workbook.build.request import Request
-from workbook.editions import BOOKLET_PAPERS, DEFAULT_FORMATS, Edition
+from workbook.editions import BOOKLET_PAPERS, DEFAULT_FORMATS, FORMATS, Edition
 from workbook.errors import usage_problem
 from workbook.model import Book
 from workbook.safefiles import display_name
@@ -25,6 +25,7 @@ DEFAULT_PAPER = "letter"
 
 
 def make_plan(request: Request) -> Plan:
+    _check_sites(request)
     book = _chosen_book(load_book(request.project_dir), request)
     request = resolved(request, book)
     jobs, extras = _jobs(book, request, tuple(_editions(request)))
@@ -42,11 +43,23 @@ def _jobs(
         return tuple(Job(e.filename(book.meta.slug), e, book) for e in editions), ()
     if clients := _clients(request):
         check_clients(book, clients, _clients_label(request))
+        editions = tuple(edition for edition in editions if not edition.site)
         choice = (request.only, request.skip)
         jobs, index = copy_jobs(book, editions, clients, choice, request.name_files)
         return jobs, (index,)
     packet = _select(book, request)
     return tuple(Job(e.filename(book.meta.slug), e, packet) for e in editions), ()
+
+
+def _check_sites(request: Request) -> None:
+    """A site is one for everyone, never a copy per client: asked for by name with --client
+    or --clients, that is a usage problem (by default it is just left out of client builds)."""
+    if request.copies_for_clients and any(FORMATS[name].site for name in request.formats):
+        raise usage_problem(
+            "the web edition is one site for everyone, not a copy per client; client copies "
+            "are the PDFs and the EPUB",
+            "--edition",
+        )
 
 
 def resolved(request: Request, book: Book) -> Request:

@@ -12,14 +12,14 @@ many processes made them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 from workbook.build import parallel
 from workbook.build.cache import BuildCache
 from workbook.build.jobs import Job, Plan
-from workbook.editions import Edition
+from workbook.editions import Download, Edition
 from workbook.render import Environment, environment
 from workbook.writers import writer_for
 from workbook.writers.layouts import BLANK, Layouts, print_edition_for
@@ -37,42 +37,73 @@ class Written:
 
 
 def run(plan: Plan, step: Step) -> tuple[Written, ...]:
-    """Every file of the plan, built or still fresh from last time, in the plan's order."""
+    """Every file of the plan, built or still fresh from last time, in the plan's order.
+
+    Two rounds inside one staging: first every file, then the sites (`Format.site`), which
+    list those files on their downloads page. A site's job gets them as `downloads` (name,
+    size, edition, and where each is now: staged, or in place when fresh), so its cache key
+    changes whenever the set of files does."""
     jobs = tuple({job.name: job for job in plan.jobs}.values())  # asked twice, made once
     cache = BuildCache(plan.output_dir, plan.book) if plan.use_cache else None
-    details: dict[str, str] = {}
+    files = [job for job in jobs if not job.edition.record.site]
+    details = _fresh(cache, files)
+    todo = [job for job in files if job.name not in details]
+    sites = [job for job in jobs if job.edition.record.site]
+    made: list[Job] = []
+    with staging(plan.output_dir) as stage:
+        for extra in plan.extras:
+            stage.temp_for(extra.name).write_text(extra.text, encoding="utf-8")
+        temps = {job.name: stage.temp_for(job.name) for job in todo}
+        read = _build(plan, todo, temps, step, details)
+        where = {job.name: temps.get(job.name, plan.output_dir / job.name) for job in files}
+        sites = [replace(job, downloads=_downloads(files, where)) for job in sites]
+        details.update(_fresh(cache, sites))
+        made = [job for job in sites if job.name not in details]
+        temps = {job.name: stage.temp_for(job.name) for job in made}
+        read |= _build(plan, made, temps, step, details)
+        stage.commit()
     if cache is not None:
-        for job in jobs:
-            if (detail := cache.fresh(job)) is not None:
-                details[job.name] = f"{detail}, up to date"
-    todo = [job for job in jobs if job.name not in details]
-    if todo or plan.extras:
-        built, read = _build(plan, todo, step)
-        details.update(built)
-        if cache is not None:
-            for job in todo:
-                cache.store(job, built[job.name], read)
+        for job in (*todo, *made):
+            cache.store(job, details[job.name], read)
     written = [Written(plan.output_dir / job.name, details[job.name]) for job in jobs]
     written += [Written(plan.output_dir / extra.name, extra.detail) for extra in plan.extras]
     return tuple(written)
 
 
-def _build(plan: Plan, todo: list[Job], step: Step) -> GroupResult:
-    env = environment(plan.book.project_dir)
-    with staging(plan.output_dir) as stage:
-        temps = {job.name: stage.temp_for(job.name) for job in todo}
-        for extra in plan.extras:
-            stage.temp_for(extra.name).write_text(extra.text, encoding="utf-8")
-        groups = layout_groups(todo)
-        tasks = [partial(_run_group, group, temps, env, step) for group in groups]
-        results = parallel.run_all(tasks)
-        stage.commit()
+def _fresh(cache: BuildCache | None, jobs: list[Job]) -> dict[str, str]:
+    """The summary's words for each job whose file need not be made again."""
     details: dict[str, str] = {}
+    if cache is not None:
+        for job in jobs:
+            if (detail := cache.fresh(job)) is not None:
+                details[job.name] = f"{detail}, up to date"
+    return details
+
+
+def _downloads(files: list[Job], where: dict[str, Path]) -> tuple[Download, ...]:
+    """The build's files for a site to offer: a client's copy is never among them."""
+    return tuple(
+        Download(job.name, where[job.name].stat().st_size, job.edition, where[job.name])
+        for job in files
+        if job.personal is None
+    )
+
+
+def _build(
+    plan: Plan, todo: list[Job], temps: dict[str, Path], step: Step, details: dict[str, str]
+) -> set[Path]:
+    """Make `todo` into their staged temporary files; adds their words to `details` and
+    returns the files they read."""
+    if not todo:
+        return set()
+    env = environment(plan.book.project_dir)
+    groups = layout_groups(todo)
+    tasks = [partial(_run_group, group, temps, env, step) for group in groups]
     read: set[Path] = set()
-    for group_details, group_read in results:
+    for group_details, group_read in parallel.run_all(tasks):
         details.update(group_details)
         read |= group_read
-    return details, read
+    return read
 
 
 def layout_groups(jobs: list[Job]) -> list[list[Job]]:
@@ -93,7 +124,7 @@ def _run_group(
 ) -> GroupResult:
     """Jobs that share a layout. Once it is made, each edition's files (the print PDF, the
     EPUB, their client copies) are written side by side, each edition in its own process."""
-    layouts = Layouts(group[0].packet, env, step)
+    layouts = Layouts(group[0].packet, env, step, group[0].downloads)
     by_edition: dict[Edition, list[Job]] = {}
     for job in group:
         by_edition.setdefault(job.edition, []).append(job)
@@ -109,7 +140,10 @@ def _run_group(
 
 
 def _layout_edition(job: Job) -> Edition:
-    return print_edition_for(job.edition) if job.edition.record.split else job.edition
+    """The edition whose layout the job reads: an EPUB's page list follows the print
+    edition's; a site needs none (its own edition keeps it in a group of its own)."""
+    record = job.edition.record
+    return print_edition_for(job.edition) if record.split and not record.site else job.edition
 
 
 def _write_all(jobs: list[Job], layouts: Layouts, temps: dict[str, Path]) -> GroupResult:

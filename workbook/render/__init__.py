@@ -2,7 +2,8 @@
 
 This package is the only place that imports Jinja2. PDF editions get one document holding every
 part; packaged (split) editions such as the EPUB get one document per part, around a cover and
-the navigation. Every document is checked for anything that must not reach an output.
+the navigation; the web edition gets a page per part around a home page and a downloads page.
+Every document is checked for anything that must not reach an output.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from workbook.editions import Edition, Personal
+from workbook.editions import Download, Edition, Personal
 from workbook.errors import Problem, WorkbookError
 from workbook.model import Book
 from workbook.render.documents import BACK_PAGE, TITLE_PAGE, Document, Rendered
@@ -19,6 +20,7 @@ from workbook.render.epub_docs import epub_documents, title_page
 from workbook.render.fieldfont import field_font_url
 from workbook.render.pages import PageMap
 from workbook.render.safety import html_problems
+from workbook.render.site_docs import finish_page, media_names, site_documents, site_images
 from workbook.render.stylesheets import edition_css
 from workbook.resources import font_dir
 
@@ -47,13 +49,21 @@ def render(
     env: Environment | None = None,
     pages: PageMap | None = None,
     personal: Personal | None = None,
+    downloads: tuple[Download, ...] = (),
 ) -> Rendered:
     """HTML for one edition. A split edition gets print page breaks where `pages` (the print
-    edition's layout) says each page starts; `personal` puts a client's name on the cover."""
+    edition's layout) says each page starts; `personal` puts a client's name on the cover; a
+    site lists `downloads` (the build's other files) on its downloads page."""
     env = env or environment(book.project_dir)
     context = _context(book, edition, personal)
     css = edition_css(env, book.project_dir, edition, context)
     fonts = tuple(font_dir() / name for name in FONT_FILES)
+    if edition.site:
+        docs = site_documents(book, _bind(env, context), downloads, book.brand is not None)
+        _check_safe(book.project_dir, docs)
+        names = media_names(book)
+        docs = tuple(finish_page(doc, names, book.meta.slug) for doc in docs)
+        return Rendered(edition, docs, css, fonts, site_images(book) + _images(book))
     if edition.record.split:
         template = _bind(env, context)
         title = personal is not None or book.brand is not None
@@ -116,12 +126,13 @@ def _context(book: Book, edition: Edition, personal: Personal | None) -> dict[st
         "book": book,
         "meta": book.meta,
         "edition": edition,
-        "font_base": "../fonts/" if packaged else font_dir().as_uri() + "/",
+        "font_base": _font_base(edition),
         "brand": book.brand,
         "client": personal,
-        "logo_src": _logo_src(book, packaged),
+        "logo_src": _logo_src(book, packaged, "" if edition.site else "../"),
         "region": helplines.region(edition.region) if helplines else None,
         "helplines": helplines.services_for(edition.region) if helplines else (),
+        "quick_exit": book.settings.quick_exit,
     }
     if edition.medium == "form":
         context["field_font_url"] = field_font_url()
@@ -133,8 +144,16 @@ def _images(book: Book) -> tuple[tuple[str, Path], ...]:
     return ((f"images/logo{logo.suffix.lower()}", logo),) if logo else ()
 
 
-def _logo_src(book: Book, packaged: bool) -> str:
+def _font_base(edition: Edition) -> str:
+    """Where the stylesheet finds the fonts: inside the EPUB or the site (its stylesheet is
+    assets/site.css, the fonts in assets/fonts/), else the installed font package."""
+    if edition.site:
+        return "fonts/"
+    return "../fonts/" if edition.packaged else font_dir().as_uri() + "/"
+
+
+def _logo_src(book: Book, packaged: bool, up: str) -> str:
     logo = book.brand.logo if book.brand else None
     if logo is None:
         return ""
-    return f"../images/logo{logo.suffix.lower()}" if packaged else logo.as_uri()
+    return f"{up}images/logo{logo.suffix.lower()}" if packaged else logo.as_uri()

@@ -16,6 +16,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from workbook.errors import Problem, WorkbookError
+from workbook.render.contact import reach_links
 from workbook.render.pages import page_keys
 from workbook.resources import bundled_templates
 from workbook.safefiles import read_text
@@ -69,6 +70,7 @@ def environment(project_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["page_keys"] = page_keys
+    env.filters["reach_links"] = reach_links
     env.project_dir = project_dir
     return env
 

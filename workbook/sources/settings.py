@@ -11,7 +11,7 @@ from pathlib import Path
 
 from workbook.editions import BUILD_FORMATS, PAPERS
 from workbook.errors import Problems, WorkbookError
-from workbook.model import Brand, BuildSettings
+from workbook.model import DEFAULT_QUICK_EXIT, Brand, BuildSettings
 from workbook.resources import CONFIG_NAME
 from workbook.safefiles import read_text
 from workbook.sources.brand import BRAND_FILE, parse_brand, read_brand_file
@@ -24,7 +24,10 @@ TEXT_KEYS = ("title", "subtitle", "author", "language", "slug", "description")
 # What the copyright page and every printed worksheet say about copying.
 RIGHTS_KEYS = ("license", "permission")
 BUILD_KEYS = ("paper", "region", "editions")  # what a build makes, unless its flags say
-KNOWN_KEYS = (*TEXT_KEYS, *RIGHTS_KEYS, "date", "contents", "brand", *BUILD_KEYS)
+SITE_KEYS = ("quick_exit",)  # the web edition's
+KNOWN_KEYS = (*TEXT_KEYS, *RIGHTS_KEYS, "date", "contents", "brand", *BUILD_KEYS, *SITE_KEYS)
+# A web address a reader's browser can open: http(s), a host, no spaces or quotes.
+WEB_ADDRESS = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s\"'<>\\]*)?$")
 REQUIRED = ("title", "contents")
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_CONFIG_BYTES = 1_000_000
@@ -130,7 +133,23 @@ def _build_settings(data: Located, checker: Checker) -> BuildSettings:
         paper=checker.choice(data, "paper", tuple(PAPERS)),
         region=checker.choice(data, "region", REGIONS),
         editions=tuple(dict.fromkeys(editions)),
+        quick_exit=_quick_exit(data, checker),
     )
+
+
+def _quick_exit(data: Located, checker: Checker) -> str:
+    """Where "Leave this site" goes: a web address like https://www.bbc.co.uk/weather."""
+    address = checker.text(data, "quick_exit")
+    if not address:
+        return DEFAULT_QUICK_EXIT
+    if not WEB_ADDRESS.match(address):
+        message = (
+            f"'quick_exit' must be a web address like \"https://www.bbc.co.uk/weather\", "
+            f"not '{address[:80]}'"
+        )
+        checker.problem(message, data.line_of("quick_exit"))
+        return DEFAULT_QUICK_EXIT
+    return address
 
 
 def _contents(data: Located, checker: Checker) -> tuple[str, ...]:

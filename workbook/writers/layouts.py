@@ -1,6 +1,10 @@
 """What the writers of one packet share in a build: each edition rendered and laid out at most
 once (the PDF writer writes a layout, client copies reuse it with their own cover, the EPUB reads
-its print page numbers from the print edition's layout), and anything else made once per packet.
+its print page numbers from the print edition's layout), anything else made once per packet, and
+for a site the files the build made before it (its downloads).
+
+WeasyPrint is imported only when a layout is made, so a build of the web edition alone (and
+`workbook serve`) never loads it.
 """
 
 from __future__ import annotations
@@ -8,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from workbook.editions import PAPERS, Edition, Personal
+from workbook.editions import PAPERS, Download, Edition, Personal
 from workbook.model import Book
 from workbook.render import Environment, Rendered, render
 from workbook.render.pages import PageMap, find_page_starts
 from workbook.resources import bundled_styles, bundled_templates, font_dir
-from workbook.writers.fetcher import SafeFetcher
-from workbook.writers.paged import lay_out
+
+if TYPE_CHECKING:  # the type only: the fetcher brings in WeasyPrint
+    from workbook.writers.fetcher import SafeFetcher
 
 T = TypeVar("T")
 Step = Callable[[str, str], None]  # (what, doing): where progress is reported
@@ -30,10 +35,17 @@ def _quiet(what: str, doing: str) -> None:
 
 
 class Layouts:
-    def __init__(self, book: Book, env: Environment, step: Step = _quiet) -> None:
+    def __init__(
+        self,
+        book: Book,
+        env: Environment,
+        step: Step = _quiet,
+        downloads: tuple[Download, ...] = (),
+    ) -> None:
         self.book = book
         self.env = env
         self.step = step
+        self.downloads = downloads
         self.read: set[Path] = set()  # every file the layouts fetched, for the build cache
         self._made: dict[Hashable, object] = {}
 
@@ -45,6 +57,8 @@ class Layouts:
 
     def fetcher(self) -> SafeFetcher:
         """The only way a document reaches a file: inside the project or the bundled files."""
+        from workbook.writers.fetcher import SafeFetcher  # WeasyPrint: only for a layout
+
         roots = (self.book.project_dir, bundled_templates(), bundled_styles(), font_dir())
         return SafeFetcher(roots, self.read)
 
@@ -53,6 +67,8 @@ class Layouts:
         return self.once(("layout", edition, personal), lambda: self._lay_out(edition, personal))
 
     def _lay_out(self, edition: Edition, personal: Personal | None) -> tuple[Rendered, Any]:
+        from workbook.writers.paged import lay_out  # WeasyPrint: only for a layout
+
         self.step(progress_label(edition), "laying out")
         rendered = render(self.book, edition, self.env, personal=personal)
         return rendered, lay_out(rendered, self.book.project_dir / "chapters", self.fetcher())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import threading
 from collections.abc import Iterator
@@ -27,16 +28,40 @@ class Staging:
 
     def commit(self) -> list[Path]:
         for temp, target in self.pending:
-            os.replace(temp, target)
+            if temp.is_dir() and not temp.is_symlink():
+                _replace_folder(temp, target)
+            else:
+                os.replace(temp, target)
         done = [target for _, target in self.pending]
         self.pending = []
         return done
 
     def discard(self) -> None:
         for temp, _ in self.pending:
-            with contextlib.suppress(OSError):
-                temp.unlink()
+            _remove(temp)
         self.pending = []
+
+
+def _replace_folder(temp: Path, target: Path) -> None:
+    old = target.with_name(f".{target.name}.{os.getpid()}.old")
+    _remove(old)  # left by an earlier build that was stopped at this very step
+    if os.path.lexists(target):
+        os.replace(target, old)
+    try:
+        os.replace(temp, target)
+    except OSError:
+        if os.path.lexists(old):
+            os.replace(old, target)  # the old site back where it was
+        raise
+    _remove(old)
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 @contextlib.contextmanager
