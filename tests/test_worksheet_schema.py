@@ -122,6 +122,17 @@ def test_rich_worksheet_loads_what_it_says(rich):
     assert isinstance(table, Log) and not table.landscape and not sheet.landscape
 
 
+def test_the_web_edition_has_its_own_text_or_the_forms(sample):
+    sample.write(
+        "chapters/sheet.yaml",
+        "title: T\ninstructions:\n  paper: Write.\n  form: Type.\n  screen: Note.\n"
+        "  web: Enter.\nsections:\n  - intro: {paper: a, form: b, screen: c}\n"
+        "    fields:\n      - {type: date}\n",
+    )
+    sheet = load_book(sample.root).parts[1]
+    assert sheet.instructions["web"] == "Enter." and sheet.sections[0].intro["web"] == "b"
+
+
 def test_plain_text_is_the_same_in_every_medium(sample):
     sheet = load_book(sample.root).parts[1]
     assert sheet.instructions["paper"] == sheet.instructions["screen"] == sheet.instructions.form

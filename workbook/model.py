@@ -16,16 +16,16 @@ class ByMedium:
     paper: str = ""
     form: str = ""
     screen: str = ""
+    web: str = ""  # a web page's, when it differs from the form's
 
     @classmethod
     def same(cls, text: str) -> ByMedium:
-        return cls(text, text, text)
+        return cls(text, text, text, text)
 
     def __getitem__(self, medium: str) -> str:
-        """The text for `medium`; a web page's form controls are typed into, like a form's."""
-        return {"paper": self.paper, "form": self.form, "screen": self.screen, "web": self.form}[
-            medium
-        ]
+        """The text for `medium`; a web page is typed into like a form unless it says."""
+        web = self.web or self.form
+        return {"paper": self.paper, "form": self.form, "screen": self.screen, "web": web}[medium]
 
     def __bool__(self) -> bool:
         return bool(self.paper or self.form or self.screen)

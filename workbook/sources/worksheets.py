@@ -61,12 +61,13 @@ def read_worksheet(
 
 def by_medium(reader: Checker, data: Located, key: str) -> model.ByMedium:
     """Text for every medium, or a `paper`, `form` and `screen` line each ("write", "type",
-    "note in a notebook")."""
+    "note in a notebook"), and a `web` line if the web edition's differs from the form's."""
     value = data.get(key)
     if not isinstance(value, Located):
         return model.ByMedium.same(reader.text(data, key))
-    reader.keys(value, MEDIA, f"'{key}'")
-    return model.ByMedium(**{medium: reader.text(value, medium, required=True) for medium in MEDIA})
+    reader.keys(value, (*MEDIA, "web"), f"'{key}'")
+    texts = {medium: reader.text(value, medium, required=True) for medium in MEDIA}
+    return model.ByMedium(**texts, web=reader.text(value, "web"))
 
 
 def _section(reader: Checker, value: Any, line: int) -> model.Section:
