@@ -11,7 +11,7 @@ from lxml import etree
 
 from workbook.errors import Problem, WorkbookError
 from workbook.model import Book, Part
-from workbook.render.documents import BACK_PAGE, TITLE_PAGE, Document
+from workbook.render.documents import BACK_PAGE, COPYRIGHT_PAGE, TITLE_PAGE, Document
 from workbook.render.pages import PageMap, PageStart, keys_in, mark_page_breaks
 
 Template = Callable[..., str]
@@ -25,6 +25,7 @@ def epub_documents(
     A branded or client's copy adds a title page after the cover and a back page at the end."""
     starts = pages.starts if pages else ()
     cover = _page(template, "epub-cover.html")
+    rights = _page(template, "standalone.html", inner="copyright.html", to_root="../")
     parts = [
         (part, _page(template, "epub-part.html", part=part, to_root="../")) for part in book.parts
     ]
@@ -33,6 +34,7 @@ def epub_documents(
         images.update(_relink_images(root, part, book.project_dir))
     nav_keys = keys_in(_page(template, "epub-nav.html", page_list=()))
     where = {key: "cover.xhtml" for key in keys_in(cover)}
+    where.update({key: COPYRIGHT_PAGE for key in keys_in(rights)})
     where.update({key: "nav.xhtml" for key in nav_keys})
     for part, root in parts:
         where.update({key: f"text/{part.id}.xhtml" for key in keys_in(root)})
@@ -41,6 +43,7 @@ def epub_documents(
     docs = [_document("cover.xhtml", "Cover", cover, starts, kind="cover")]
     if with_title:
         docs.append(title_page(template))
+    docs.append(_document(COPYRIGHT_PAGE, "About this edition", rights, starts, kind="copyright"))
     docs.append(_document("nav.xhtml", "Contents", nav, starts, kind="nav"))
     for part, root in parts:
         docs.append(_document(f"text/{part.id}.xhtml", part.title, root, starts, part=part))

@@ -14,11 +14,13 @@ On top of Jinja's own sandbox:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import inspect
 import re
 import types
+import typing
 from collections.abc import Callable, Sized
 from typing import Any
 
@@ -36,14 +38,30 @@ MAX_TEXT = 20_000_000  # characters (or items) in one value a template makes
 MAX_RANGE = 100_000  # steps of one range()
 MAX_NUMBER_BITS = 100_000  # a number of about 30,000 digits
 
-# The model's records that hold no path (Book, Chapter, Worksheet, Brand and Media do: templates
-# get their views instead), and the edition's.
-RECORDS = (
+
+def path_free_records(module: types.ModuleType) -> tuple[type, ...]:
+    """The records (dataclasses) a module defines with no field that holds a path: a new
+    record of the model reaches templates without a list to keep up to date, and one that
+    holds a path never does (Book, Chapter, Worksheet, Brand and Media: templates get their
+    views instead)."""
+    records: list[type] = [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and dataclasses.is_dataclass(value)
+        and value.__module__ == module.__name__
+    ]
+    return tuple(
+        record
+        for record in records
+        if not any("Path" in str(hint) for hint in typing.get_type_hints(record).values())
+    )
+
+
+RECORDS: tuple[type, ...] = (
     *(BookView, BrandView, ChapterView, WorksheetView, DownloadView),
-    *(model.Metadata, model.Section, model.DateField, model.Checklist, model.Scale),
-    *(model.Question, model.Notes, model.Column, model.Log, model.HelplineTable),
-    *(model.Region, model.Helpline, model.Helplines, model.BuildSettings),
-    *(editions.Edition, editions.Format, editions.Option, editions.Personal),
+    *path_free_records(model),
+    *path_free_records(editions),
 )
 JINJA_PARTS = (
     LoopContext,
@@ -55,7 +73,7 @@ JINJA_PARTS = (
     TemplateReference,
     BlockReference,
 )
-DATA = (
+DATA: tuple[type, ...] = (
     *(str, int, float, bool, type(None), dt.date, tuple, list, dict, set, frozenset, range),
     *RECORDS,
     *JINJA_PARTS,

@@ -15,6 +15,7 @@ from workbook.editions import Download, Edition
 from workbook.model import (
     Book,
     Brand,
+    ByMedium,
     Chapter,
     Helplines,
     HelplineTable,
@@ -41,9 +42,10 @@ class ChapterView:
 class WorksheetView:
     id: str
     title: str
-    instructions: str
+    instructions: ByMedium
     sections: tuple[Section, ...]
     has_log: bool
+    landscape: bool
     kind: Literal["worksheet"] = "worksheet"
 
 

@@ -55,6 +55,8 @@ def load_book(project_dir: Path) -> model.Book:
         date=_edition_date(config, sources),
         description=config.description or config.subtitle,
         publisher=config.brand.practice if config.brand else "",
+        license=config.license,
+        permission=config.permission,
     )
     return model.Book(
         meta=meta,

@@ -21,9 +21,11 @@ from workbook.sources.schema import TOML, Checker
 from workbook.sources.tomldata import load_toml
 
 TEXT_KEYS = ("title", "subtitle", "author", "language", "slug", "description")
+# What the copyright page and every printed worksheet say about copying.
+RIGHTS_KEYS = ("license", "permission")
 BUILD_KEYS = ("paper", "region", "editions")  # what a build makes, unless its flags say
 SITE_KEYS = ("quick_exit",)  # the web edition's
-KNOWN_KEYS = (*TEXT_KEYS, "date", "contents", "brand", *BUILD_KEYS, *SITE_KEYS)
+KNOWN_KEYS = (*TEXT_KEYS, *RIGHTS_KEYS, "date", "contents", "brand", *BUILD_KEYS, *SITE_KEYS)
 # A web address a reader's browser can open: http(s), a host, no spaces or quotes.
 WEB_ADDRESS = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s\"'<>\\]*)?$")
 REQUIRED = ("title", "contents")
@@ -44,6 +46,8 @@ class Config:
     description: str
     contents: tuple[str, ...]
     lines: dict[str, int]
+    license: str = ""
+    permission: str = ""
     brand: Brand | None = None
     build: BuildSettings = field(default_factory=BuildSettings)
 
@@ -93,6 +97,7 @@ def _brand(project_dir: Path, data: Located, checker: Checker) -> Brand | None:
 def _validate(path: Path, data: Located, checker: Checker) -> Config:
     checker.keys(data, KNOWN_KEYS, "the settings")
     text = {key: checker.text(data, key, required=key in REQUIRED) for key in TEXT_KEYS}
+    rights = {key: checker.text(data, key) for key in RIGHTS_KEYS}
     language = text["language"] or "en"
     if not LANGUAGE.match(language):
         message = f"'{language}' is not a language tag like 'en' or 'en-GB'"
@@ -112,6 +117,8 @@ def _validate(path: Path, data: Located, checker: Checker) -> Config:
         description=text["description"],
         contents=contents,
         lines=dict(data.key_lines),
+        license=rights["license"],
+        permission=rights["permission"],
         build=build,
     )
 
