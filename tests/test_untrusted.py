@@ -181,7 +181,10 @@ def test_an_image_too_large_in_pixels(sample, monkeypatch):
     monkeypatch.setattr("workbook.sources.media.MAX_IMAGE_PIXELS", 100)
     picture(sample.root / "chapters/big.png", size=(20, 20))
     chapter_with(sample, "![](big.png)")
-    check(sample, "chapters/intro.md:5: the image 'big.png' cannot be used: it is 20 x 20 pixels")
+    check(
+        sample,
+        "chapters/intro.md:5: the image 'big.png' cannot be used: it has more than 100 pixels",
+    )
 
 
 # --- the fetcher: what WeasyPrint may read --------------------------------------------------

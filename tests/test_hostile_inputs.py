@@ -1,0 +1,156 @@
+"""Hostile inputs, round two (issue 11): logos checked like chapter images, numbers that are
+digits but not ASCII, file names with spaces and accents, limits on how much work a source may
+ask for, odd files in the build cache, client names, and what killed builds leave behind.
+
+Each case ends in a clear message naming the file (and line) or in a safe build, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+import pytest
+from PIL import Image
+
+from tests.conftest import run
+
+
+def check(sample, *expected: str) -> str:
+    """`workbook check` on the sample: exit 1, every expected text shown, no traceback."""
+    result = run("check", "-p", str(sample.root))
+    assert result.exit_code == 1, result.output
+    for text in expected:
+        assert text in result.output, result.output
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def png_bytes(size=(40, 20)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (42, 111, 116)).save(out, "PNG")
+    return out.getvalue()
+
+
+def pixel_bomb(side: int = 30000) -> bytes:
+    """A valid PNG header claiming side x side grey pixels, with a few KB of compressed rows:
+    decoding it would take gigabytes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    rows = zlib.compress(b"\0" * (side + 1) * 64, 9)  # a few rows; the rest never comes
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows)
+
+
+SVG_LOGO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
+    '<rect width="40" height="40" fill="#2a6f74"/></svg>'
+)
+
+
+# --- 1. logos get the checks chapter images get ---------------------------------------------
+
+
+def with_logo(sample, name: str, data: bytes | str) -> None:
+    sample.write(name, data)
+    sample.write("brand.toml", f'practice = "Harbor"\nlogo = "{name}"\n')
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("logo.png", b"hello, not a picture", "it is not an image file Pillow can read"),
+        ("logo.png", png_bytes((400, 400))[:300], "it is damaged or cut short; save it again"),
+        ("logo.png", pixel_bomb(), "it has more than 40 million pixels; save a smaller copy"),
+        (
+            "logo.svg",
+            '<svg xmlns="http://www.w3.org/2000/svg"><rect',
+            "it is not an SVG file that can be read (line 1:",
+        ),
+        ("logo.svg", "<html/>", "it is not an SVG image"),
+    ],
+    ids=["not-an-image", "truncated", "pixel-bomb", "malformed-svg", "not-svg"],
+)
+def test_a_logo_that_is_not_a_whole_image_is_refused(sample, name, data, reason):
+    with_logo(sample, name, data)
+    check(sample, f"brand.toml:2: the logo '{name}' cannot be used: {reason}")
+
+
+def test_a_jpeg_named_png_is_refused(sample):
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20)).save(out, "JPEG")
+    with_logo(sample, "logo.png", out.getvalue())
+    check(sample, "cannot be used: it is not the PNG image its name says; save it as one")
+
+
+def test_a_logo_over_20_mb_is_a_message_not_a_traceback(sample):
+    with_logo(sample, "logo.png", b"")
+    with open(sample.root / "logo.png", "r+b") as handle:  # sparse: no 21 MB written
+        handle.truncate(21_000_000)
+    check(sample, "brand.toml:2: the logo 'logo.png' cannot be used: it is larger than 20 MB")
+
+
+def test_a_logo_that_is_a_pipe_device_or_link_out(sample, tmp_path):
+    import os
+
+    (tmp_path / "outside.png").write_bytes(png_bytes())
+    os.symlink(tmp_path / "outside.png", sample.root / "link.png")
+    os.symlink("/dev/zero", sample.root / "zero.png")
+    os.mkfifo(sample.root / "pipe.png")
+    for name, reason in (
+        ("link.png", "it is a link to a file outside the workbook's folder"),
+        ("zero.png", "it is a link to a file outside the workbook's folder"),
+        ("pipe.png", "it is a device or pipe, not a file"),
+    ):
+        sample.write("brand.toml", f'practice = "Harbor"\nlogo = "{name}"\n')
+        check(sample, f"brand.toml:2: the logo '{name}' cannot be used: {reason}")
+
+
+def test_chapter_images_get_the_same_checks(sample):
+    sample.write("chapters/cut.png", png_bytes((400, 400))[:300])
+    sample.write("chapters/bomb.png", pixel_bomb())
+    text = (sample.root / "chapters/intro.md").read_text(encoding="utf-8")
+    sample.write("chapters/intro.md", text + "\n![Cut](cut.png)\n\n![Bomb](bomb.png)\n")
+    check(
+        sample,
+        "the image 'cut.png' cannot be used: it is damaged or cut short",
+        "the image 'bomb.png' cannot be used: it has more than 40 million pixels",
+    )
+
+
+def test_a_brand_file_elsewhere_finds_its_logo_beside_it(sample, tmp_path):
+    """A practice keeps one brand file and its logo together, for every workbook."""
+    import zipfile
+
+    practice = tmp_path / "practice"
+    practice.mkdir()
+    (practice / "mark.svg").write_text(SVG_LOGO, encoding="utf-8")
+    (practice / "brand.toml").write_text('practice = "Harbor"\nlogo = "mark.svg"\n')
+    result = sample.build("--brand", str(practice / "brand.toml"), "--edition", "epub", "-q")
+    assert result.exit_code == 0, result.output
+    epub = zipfile.ZipFile(sample.root / "output" / "sample.epub")
+    assert epub.read("EPUB/images/logo.svg").decode() == SVG_LOGO
+    (practice / "brand.toml").write_text('practice = "Harbor"\nlogo = "../elsewhere.svg"\n')
+    result = sample.build("--brand", str(practice / "brand.toml"))
+    assert result.exit_code == 1
+    assert "the logo '../elsewhere.svg' must be inside the brand file's folder" in result.output
+
+
+@pytest.mark.slow
+def test_a_helplines_file_that_is_a_pipe_or_links_out(sample, tmp_path):
+    """Like brand.toml (tests/test_choices.py): reported, never skipped, never waited on."""
+    import os
+
+    from tests.test_choices import LINK_OUT, refused_without_waiting
+
+    os.mkfifo(sample.root / "helplines.yaml")
+    refused_without_waiting(sample, "helplines.yaml: cannot be used: it is a device or pipe")
+    (sample.root / "helplines.yaml").unlink()
+    (tmp_path / "outside.yaml").write_text("regions: {}\n", encoding="utf-8")
+    (sample.root / "helplines.yaml").symlink_to(tmp_path / "outside.yaml")
+    check(sample, f"helplines.yaml: cannot be used: {LINK_OUT}")
