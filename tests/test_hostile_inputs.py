@@ -154,3 +154,48 @@ def test_a_helplines_file_that_is_a_pipe_or_links_out(sample, tmp_path):
     (tmp_path / "outside.yaml").write_text("regions: {}\n", encoding="utf-8")
     (sample.root / "helplines.yaml").symlink_to(tmp_path / "outside.yaml")
     check(sample, f"helplines.yaml: cannot be used: {LINK_OUT}")
+
+
+# --- 2. digits that are not ASCII digits ------------------------------------------------------
+
+
+@pytest.mark.parametrize("written", ["²", "٣٣", "1e3", "99999999999999999999"])
+def test_a_reflection_prompt_with_an_odd_line_count(sample, written):
+    sample.write(
+        "chapters/intro.md", f"---\ntitle: T\n---\n\n::: reflect lines={written}\nQ?\n:::\n"
+    )
+    check(sample, f"chapters/intro.md:5: lines={written[:20]} must be a whole number from 1 to 20")
+
+
+@pytest.mark.parametrize("value", ["²", "-1", "abc", "0", "1.5"])
+def test_workbook_jobs_that_is_not_a_number_is_ignored_with_a_note(value, monkeypatch, capsys):
+    from workbook.build import notes, parallel
+
+    monkeypatch.setattr(notes, "_said", set())
+    monkeypatch.setenv("WORKBOOK_JOBS", value)
+    assert parallel.jobs() >= 1
+    assert parallel.jobs() >= 1  # said once
+    err = capsys.readouterr().err
+    assert err == (
+        f"Note: WORKBOOK_JOBS={value!r} is not a number of processes (1, 2, ...); "
+        "using one per core instead\n"
+    )
+    monkeypatch.setenv("WORKBOOK_JOBS", "3")
+    assert parallel.jobs() == 3
+
+
+@pytest.mark.slow
+def test_a_build_with_workbook_jobs_superscript_two(sample, monkeypatch):
+    from workbook.build import notes
+
+    monkeypatch.setattr(notes, "_said", set())
+    monkeypatch.setenv("WORKBOOK_JOBS", "²")
+    result = sample.build("--edition", "print", "--edition", "epub", "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert "Note: WORKBOOK_JOBS='²' is not a number of processes" in result.output
+
+
+@pytest.mark.parametrize("value", ["²", "\uff11\uff12", "-5", " 12 34"])
+def test_source_date_epoch_that_is_not_ascii_digits(sample, monkeypatch, value):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    check(sample, f"environment: SOURCE_DATE_EPOCH='{value}' must be a whole number of seconds")

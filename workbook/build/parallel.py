@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import selectors
 import signal
 import traceback
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from workbook.build import progress
+from workbook.build.notes import note
 from workbook.errors import Problem, WorkbookError
 
 T = TypeVar("T")
@@ -33,10 +35,16 @@ class WorkerFailed(RuntimeError):
 
 
 def jobs() -> int:
-    """How many processes at once: WORKBOOK_JOBS if set, else the cores this process may use."""
+    """How many processes at once: WORKBOOK_JOBS if set, else the cores this process may use.
+    A value that is not a whole number from 1 up is ignored, with a note."""
     chosen = os.environ.get(JOBS_VARIABLE, "").strip()
-    if chosen.isdigit() and int(chosen) >= 1:
+    if re.fullmatch("[0-9]{1,4}", chosen) and int(chosen) >= 1:  # ASCII: '²'.isdigit() too
         return int(chosen)
+    if chosen:
+        note(
+            f"{JOBS_VARIABLE}={chosen[:20]!r} is not a number of processes (1, 2, ...); "
+            "using one per core instead"
+        )
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1

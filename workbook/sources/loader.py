@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +159,7 @@ def source_date_epoch() -> dt.date | None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None:
         return None
-    if not epoch.strip().isdigit():
+    if not re.fullmatch("[0-9]{1,30}", epoch.strip()):  # ASCII: '²'.isdigit() is true
         message = f"SOURCE_DATE_EPOCH='{epoch[:30]}' must be a whole number of seconds since 1970"
         raise WorkbookError([Problem("environment", message)])
     try:

@@ -25,6 +25,7 @@ DEFAULT_PROMPT_LINES = 4
 MAX_LINES = 20
 MAX_INLINE_DEPTH = 30
 MAX_TABLE_COLUMNS = 12
+_WHOLE = re.compile("[0-9]{1,6}")
 _PARAMS = re.compile(r"^reflect(?:\s+lines\s*=\s*(\S+))?\s*$")
 
 
@@ -164,10 +165,12 @@ def _prompt(md: MarkdownIt, info: str, inner: list[Token], file: str, line: int)
         raise WorkbookError([Problem(file, message, line)])
     lines = DEFAULT_PROMPT_LINES
     if match.group(1):
-        if not match.group(1).isdigit() or not 1 <= int(match.group(1)) <= MAX_LINES:
-            message = f"lines={match.group(1)} must be a whole number from 1 to {MAX_LINES}"
+        # ASCII digits only: '²' is a digit to str.isdigit() but not to int().
+        written = match.group(1)
+        if not _WHOLE.fullmatch(written) or not 1 <= int(written) <= MAX_LINES:
+            message = f"lines={written[:20]} must be a whole number from 1 to {MAX_LINES}"
             raise WorkbookError([Problem(file, message, line)])
-        lines = int(match.group(1))
+        lines = int(written)
     label = md.renderer.render(inner, md.options, {}).strip()
     if not label:
         raise WorkbookError([Problem(file, "this reflection prompt has no question in it", line)])
