@@ -199,3 +199,54 @@ def test_a_build_with_workbook_jobs_superscript_two(sample, monkeypatch):
 def test_source_date_epoch_that_is_not_ascii_digits(sample, monkeypatch, value):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     check(sample, f"environment: SOURCE_DATE_EPOCH='{value}' must be a whole number of seconds")
+
+
+# --- 3. image names with a space or an accent ---------------------------------------------------
+
+
+@pytest.mark.slow
+def test_image_names_with_a_space_or_an_accent_show_in_the_pdf_and_the_epub(sample):
+    import zipfile
+
+    import pikepdf
+
+    from tests.conftest import epubcheck_counts
+
+    Image.new("RGB", (40, 20), (200, 80, 80)).save(sample.root / "chapters/quiet path.png")
+    Image.new("RGB", (40, 20), (80, 80, 200)).save(sample.root / "chapters/café.png")
+    sample.write(
+        "chapters/intro.md",
+        "---\ntitle: Pictures\n---\n\n![A quiet path](quiet%20path.png)\n\n"
+        "![A café](café.png)\n\n![The same café](caf%C3%A9.png)\n",
+    )
+    result = sample.build("--edition", "print", "--edition", "epub", "--no-cache")
+    assert result.exit_code == 0, result.output
+    pdf = pikepdf.open(sample.root / "output/sample-print-letter.pdf")
+    shown = {
+        bytes(image.read_raw_bytes()) for page in pdf.pages for image in page.get_images().values()
+    }
+    assert len(shown) == 2  # both pictures, the café once
+    epub = zipfile.ZipFile(sample.root / "output/sample.epub")
+    text = epub.read("EPUB/text/intro.xhtml").decode()
+    images = [n for n in epub.namelist() if n.startswith("EPUB/images/chapters/")]
+    assert len(images) == 2
+    for name in images:
+        assert name.isascii() and " " not in name
+        assert f'src="../{name.removeprefix("EPUB/")}"' in text
+    originals = {
+        (sample.root / "chapters" / n).read_bytes() for n in ("quiet path.png", "café.png")
+    }
+    assert {epub.read(name) for name in images} == originals
+    counts, messages = epubcheck_counts(sample.root / "output/sample.epub")
+    assert counts == {"fatal": 0, "error": 0, "warning": 0}, messages
+
+
+def test_package_names_are_safe_and_never_meet():
+    from workbook.sources.media import package_name
+
+    assert package_name("chapters/pic.png") == "images/chapters/pic.png"  # unchanged
+    names = ["chapters/a b.png", "chapters/a-b.png", "chapters/café.png", "chapters/cafe.png"]
+    packed = [package_name(n) for n in names]
+    assert len(set(packed)) == 4
+    assert all(p.isascii() and " " not in p for p in packed)
+    assert packed[2].startswith("images/chapters/cafe-") and packed[2].endswith(".png")

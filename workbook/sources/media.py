@@ -1,17 +1,21 @@
 """Images in chapters: only files inside the workbook's folder, of a kind every e-reader shows.
 
 `![A quiet path](pictures/path.jpg)` in `chapters/walk.md` is checked when the chapter is read.
-Its address is rewritten to `../pictures/path.jpg` (the workbook-relative path, from a document
-one folder down), which the PDF resolves from `chapters/` and the EPUB from `text/`, where the
-image is packaged under the same relative path. Web addresses, other folders, links that lead
-out and devices are refused, naming the chapter and line.
+Its address is percent-decoded once (`quiet%20path.png` is the file `quiet path.png`; an accent
+written as it is arrives encoded from the Markdown parser) and rewritten to
+`../pictures/path.jpg` (the workbook-relative path, from a document one folder down), which the
+PDF resolves from `chapters/`; the EPUB packs the image under `images/` and a name every reader
+accepts (`package_name`). Web addresses, other folders, links that lead out and devices are
+refused, naming the chapter and line.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import re
+import unicodedata
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,7 +45,9 @@ MEDIA_TYPES = {
 }
 MAX_IMAGE_BYTES = 20_000_000
 MAX_IMAGE_PIXELS = 40_000_000
-RESERVED = {"images/cover.png"}  # the EPUB's own cover
+# The EPUB's own pictures (writers/epub.py, render's logo): no chapter image may take their name.
+RESERVED = {"images/cover.png", "images/logo.png", "images/logo.svg"}
+_SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*")
 
 
 class MediaCollector:
@@ -77,9 +83,30 @@ class MediaCollector:
         if real.suffix.lower() not in MEDIA_TYPES:
             raise Refused(_kinds_advice(MEDIA_TYPES))
         name = real.relative_to(self.root).as_posix()
-        if name in RESERVED:
-            raise Refused(f"'{name}' is the name of the EPUB's cover; rename the file")
+        if package_name(name) in RESERVED:
+            message = f"'{name}' would take the name of the EPUB's cover or logo; rename the file"
+            raise Refused(message)
         return Media(name=name, path=real, media_type=check_image(real, MEDIA_TYPES))
+
+
+def package_name(name: str) -> str:
+    """Where an image goes inside the EPUB (`images/` + its path in the workbook), in
+    characters every e-reader and epubcheck accept: ASCII letters, digits, '.', '_', '-'. A
+    name that has to change (a space, an accent) keeps its letters as near as they go
+    (`café` -> `cafe`) and gets a short hash of the real name, so two can never meet."""
+    if _SAFE_NAME.fullmatch(name):
+        return f"images/{name}"
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    folder, _, file = ascii_name.rpartition("/")
+    stem, dot, suffix = file.rpartition(".")
+    tag = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    parts = [_tidy(segment) for segment in folder.split("/") if folder]
+    parts.append(f"{_tidy(stem if dot else file)}-{tag}" + (f".{_tidy(suffix)}" if dot else ""))
+    return "images/" + "/".join(parts)
+
+
+def _tidy(segment: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", segment).strip("-") or "image"
 
 
 def check_image(path: Path, kinds: dict[str, str]) -> str:
