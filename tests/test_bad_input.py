@@ -216,18 +216,17 @@ def test_a_chapter_that_is_a_device_never_hangs(sample):
     ]
 
 
-def test_a_chapter_larger_than_5_mb(sample):
-    sample.write("chapters/intro.md", "---\ntitle: Big\n---\n" + "word " * 1_100_000)
+def test_a_chapter_larger_than_1_mb(sample):
+    sample.write("chapters/intro.md", "---\ntitle: Big\n---\n" + "word " * 220_000)
     assert problems_of(sample) == [
-        "chapters/intro.md: cannot be used: it is larger than 5 MB; split it into smaller parts"
+        "chapters/intro.md: cannot be used: it is larger than 1 MB; split it into smaller parts"
     ]
 
 
 def test_a_workbook_too_large_altogether(sample, monkeypatch):
     monkeypatch.setattr("workbook.sources.loader.MAX_BOOK_BYTES", 100)
     assert problems_of(sample) == [
-        "workbook.toml: the chapters and worksheets are more than 10 MB together;"
-        " make two workbooks"
+        "workbook.toml: the chapters and worksheets are more than 4 MB together; make two workbooks"
     ]
 
 

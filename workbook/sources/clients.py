@@ -13,6 +13,7 @@ from pathlib import Path
 
 from workbook.errors import Problems, WorkbookError
 from workbook.safefiles import display_name, read_text
+from workbook.sources import bounds
 
 MAX_NAME = 120
 MAX_CLIENTS_BYTES = 1_000_000
@@ -43,6 +44,9 @@ def read_clients(path: Path, project_dir: Path) -> tuple[Client, ...]:
             cells = [c.strip() for c in row]
             if not any(cells) or (number == 1 and cells[0].lower() in HEADER_NAMES):
                 continue
+            if bounds.CLIENTS.over(len(clients) + 1):
+                problems.add(file, bounds.CLIENTS.message(), number)
+                break
             name, parts = cells[0], split_ids(cells[1:])
             if not name:
                 problems.add(file, "this row has parts but no name in the first column", number)

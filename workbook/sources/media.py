@@ -59,13 +59,19 @@ class MediaCollector:
         self.file = file
         self.problems = problems
         self.found: dict[str, Media] = {}
+        self.checked: dict[str, Media | Refused] = {}
 
     def __call__(self, src: str, line: int) -> str | None:
-        """The address to use for `src`, or None (and a problem noted) if it is refused."""
-        try:
-            media = self.check(src)
-        except Refused as refusal:
-            self.problems.add(self.file, f"the image '{src[:100]}' cannot be used: {refusal}", line)
+        """The address to use for `src`, or None (and a problem noted) if it is refused. Each
+        address is checked once, however often the chapter shows it."""
+        if src not in self.checked:
+            try:
+                self.checked[src] = self.check(src)
+            except Refused as refusal:
+                self.checked[src] = refusal
+        media = self.checked[src]
+        if isinstance(media, Refused):
+            self.problems.add(self.file, f"the image '{src[:100]}' cannot be used: {media}", line)
             return None
         self.found.setdefault(media.name, media)
         return "../" + quote(media.name)

@@ -14,6 +14,7 @@ from workbook.errors import Problems, WorkbookError
 from workbook.model import DEFAULT_QUICK_EXIT, Brand, BuildSettings
 from workbook.resources import CONFIG_NAME
 from workbook.safefiles import read_text
+from workbook.sources import bounds
 from workbook.sources.brand import BRAND_FILE, parse_brand, read_brand_file
 from workbook.sources.located import Located
 from workbook.sources.regions import REGIONS
@@ -146,8 +147,12 @@ def _quick_exit(data: Located, checker: Checker) -> str:
 
 
 def _contents(data: Located, checker: Checker) -> tuple[str, ...]:
-    parts = checker.texts(data, "contents", "part id")
     line = data.line_of("contents")
+    listed = data.get("contents")
+    if isinstance(listed, list) and bounds.PARTS.over(len(listed)):
+        checker.problem(bounds.PARTS.message(), line)
+        return ()
+    parts = checker.texts(data, "contents", "part id")
     for part in parts:
         if not PART_ID.match(part):
             message = f"'{part}' is not a part id (lowercase words joined by -)"

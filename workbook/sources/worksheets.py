@@ -13,6 +13,8 @@ from typing import Any
 
 from workbook import model
 from workbook.errors import Problems
+from workbook.sources import bounds
+from workbook.sources.bounds import Tally
 from workbook.sources.located import Located
 from workbook.sources.schema import Checker
 
@@ -38,23 +40,25 @@ def read_worksheet(
     if top is None:
         return None
     reader.keys(top, TOP_KEYS, "the worksheet")
+    budget = Tally(reader.problem)
+    sections = reader.items(top, "sections", "section")
+    within = [item for item in sections if budget.take(bounds.SECTIONS, item[1])]
     return model.Worksheet(
         id=part_id,
         title=reader.text(top, "title", required=True),
         instructions=reader.text(top, "instructions"),
-        sections=tuple(
-            _section(reader, *item) for item in reader.items(top, "sections", "section")
-        ),
+        sections=tuple(_section(reader, budget, *item) for item in within),
         source=source,
     )
 
 
-def _section(reader: Checker, value: Any, line: int) -> model.Section:
+def _section(reader: Checker, budget: Tally, value: Any, line: int) -> model.Section:
     data = reader.mapping(value, "a section", line)
     if data is None:
         return model.Section("", "", ())
     reader.keys(data, SECTION_KEYS, "a section")
-    fields = [_field(reader, f, line) for f, line in reader.items(data, "fields", "field")]
+    items = reader.items(data, "fields", "field")
+    fields = [_field(reader, budget, f, n) for f, n in items if budget.take(bounds.FIELDS, n)]
     return model.Section(
         heading=reader.text(data, "heading"),
         intro=reader.text(data, "intro"),
@@ -62,7 +66,7 @@ def _section(reader: Checker, value: Any, line: int) -> model.Section:
     )
 
 
-def _field(reader: Checker, value: Any, line: int) -> model.Field | None:
+def _field(reader: Checker, budget: Tally, value: Any, line: int) -> model.Field | None:
     data = reader.mapping(value, "a field", line)
     if data is None:
         return None
@@ -70,7 +74,19 @@ def _field(reader: Checker, value: Any, line: int) -> model.Field | None:
     if kind is None:
         return None
     reader.keys(data, FIELD_KEYS[kind], f"a {kind} field")
+    if kind == "log" and not budget.take(bounds.LOGS, line):
+        return None
+    if kind in ("checklist", "scale") and not _items_fit(data, budget):
+        return None
     return BUILDERS[kind](reader, data)
+
+
+def _items_fit(data: Located, budget: Tally) -> bool:
+    """A checklist's or scale's items, counted before they are read."""
+    items = data.get("items")
+    count = len(items) if isinstance(items, list) else 0
+    line = data.line_of("items")
+    return budget.alone(bounds.ITEMS, line, count) and budget.take(bounds.SHEET_ITEMS, line, count)
 
 
 def _date(reader: Checker, data: Located) -> model.DateField:
