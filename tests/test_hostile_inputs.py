@@ -8,6 +8,7 @@ traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import struct
 import zlib
@@ -250,3 +251,192 @@ def test_package_names_are_safe_and_never_meet():
     assert len(set(packed)) == 4
     assert all(p.isascii() and " " not in p for p in packed)
     assert packed[2].startswith("images/chapters/cafe-") and packed[2].endswith(".png")
+
+
+# --- 4. bounds on the work a source may ask for -----------------------------------------------
+
+
+def problems_of(sample) -> list[str]:
+    from workbook.errors import WorkbookError
+    from workbook.sources.loader import load_book
+
+    with pytest.raises(WorkbookError) as error:
+        load_book(sample.root)
+    return [str(p) for p in error.value.problems]
+
+
+def chapter(sample, body: str) -> None:
+    sample.write("chapters/intro.md", "---\ntitle: T\n---\n\n" + body)  # the body starts on line 5
+
+
+def sheet(sample, fields: str, sections: int = 1) -> None:
+    """A worksheet of `sections` sections, each with `fields` (YAML lines at field level)."""
+    section = "  - fields:\n" + fields
+    sample.write("chapters/sheet.yaml", "title: T\nsections:\n" + section * sections)
+
+
+PARAGRAPH_MARKS = "a paragraph may hold at most 500 marks (bold, italics, links, code, line breaks)"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("x\n" * 20_001, "intro.md:20004: a chapter may hold at most 20,000 lines"),
+        (
+            "Words.\n\n" * 3_001,
+            "intro.md:6005: a chapter may hold at most 3,000 paragraphs, headings, list items and "
+            "table rows; split it into two chapters",
+        ),
+        ("- a\n" * 3_001, "intro.md:3005: a chapter may hold at most 3,000 paragraphs"),
+        (
+            "| a |\n|---|\n" + "| x |\n" * 301,
+            "intro.md:306: a table may hold at most 300 rows; split it into two tables",
+        ),
+        ("*a* " * 501, f"intro.md:5: {PARAGRAPH_MARKS}; simplify it"),
+        (
+            ("*a* " * 400 + "\n\n") * 13,
+            "intro.md:29: a chapter may hold at most 5,000 marks (bold, italics, links, code, "
+            "line breaks); split it into two chapters",
+        ),
+        (
+            "::: reflect\nQ?\n:::\n" * 51,
+            "intro.md:155: a chapter may hold at most 50 reflection prompts",
+        ),
+        ("![A dot](dot.png)\n\n" * 101, "intro.md:205: a chapter may hold at most 100 images"),
+    ],
+    ids=["lines", "paragraphs", "list-items", "table-rows", "paragraph-marks", "marks",
+         "prompts", "images"],
+)  # fmt: skip
+def test_a_chapter_past_a_bound(sample, body, expected):
+    sample.write("chapters/dot.png", png_bytes())
+    chapter(sample, body)
+    found = problems_of(sample)
+    assert len(found) == 1, found
+    assert found[0] == f"chapters/{expected}" or found[0].startswith(f"chapters/{expected}")
+
+
+SCALE = "    - type: scale\n      items:\n" + "        - a\n" * 50
+
+
+@pytest.mark.parametrize(
+    ("fields", "sections", "expected"),
+    [
+        ("    - type: date\n", 31, "sheet.yaml:63: a worksheet may hold at most 30 sections; "
+         "split it into two worksheets"),
+        ("    - type: date\n" * 61, 1, "sheet.yaml:64: a worksheet may hold at most 60 fields"),
+        ("    - type: date\n" * 31, 2, "sheet.yaml:65: a worksheet may hold at most 60 fields"),
+        ("    - type: checklist\n      items:\n" + "        - a\n" * 61, 1,
+         "sheet.yaml:5: a checklist or scale may hold at most 60 items; split it into two"),
+        (SCALE * 7, 1, "sheet.yaml:317: a worksheet may hold at most 300 checklist and scale "
+         "items"),
+        ("    - type: log\n      columns: [{label: A}]\n" * 11, 1,
+         "sheet.yaml:24: a worksheet may hold at most 10 logs"),
+    ],
+    ids=["sections", "fields", "fields-across-sections", "items", "sheet-items", "logs"],
+)  # fmt: skip
+def test_a_worksheet_past_a_bound(sample, fields, sections, expected):
+    sheet(sample, fields, sections)
+    found = problems_of(sample)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"chapters/{expected}")
+
+
+def test_a_workbook_of_too_many_parts(sample):
+    sample.config(contents=[f"part-{n}" for n in range(201)])
+    assert problems_of(sample) == [
+        "workbook.toml:5: 'contents' may hold at most 200 parts; make two workbooks"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "write", "expected"),
+    [
+        ("BOOK_BLOCKS", lambda s: chapter(s, "A.\n\nB.\n\nC.\n"),
+         "the chapters together may hold at most 2 paragraphs, headings, list items and table "
+         "rows; make two workbooks"),
+        ("BOOK_MARKS", lambda s: chapter(s, "*a* *b* *c*\n"),
+         "the chapters together may hold at most 2 marks"),
+        ("BOOK_PROMPTS", lambda s: chapter(s, "::: reflect\nQ?\n:::\n" * 3),
+         "the chapters together may hold at most 2 reflection prompts"),
+        ("BOOK_IMAGES", lambda s: chapter(s, "![A](a.png) ![B](b.png) ![C](c.png)\n"),
+         "the chapters together may hold at most 2 different images"),
+        ("BOOK_IMAGE_MB", lambda s: chapter(s, "![A](a.png)\n"),
+         "the chapters together may hold at most 2 MB of images; save smaller copies"),
+        ("BOOK_FIELDS", lambda s: sheet(s, "    - type: date\n" * 3),
+         "the worksheets together may hold at most 2 fields"),
+        ("BOOK_ITEMS", lambda s: sheet(s, "    - type: checklist\n      items: [a, b, c]\n"),
+         "the worksheets together may hold at most 2 checklist and scale items"),
+        ("BOOK_LOGS", lambda s: sheet(s, "    - type: log\n      columns: [{label: A}]\n" * 3),
+         "the worksheets together may hold at most 2 logs"),
+    ],
+)  # fmt: skip
+def test_a_workbook_past_a_bound_it_holds_as_a_whole(sample, monkeypatch, name, write, expected):
+    """The workbook's own bounds add up every part; a small bound stands in for the real one
+    (the real ones need megabytes of parts: bench/largest.py builds those)."""
+    from workbook.sources import bounds
+
+    monkeypatch.setattr(bounds, name, dataclasses.replace(getattr(bounds, name), most=2))
+    for letter in "abc":
+        sample.write(f"chapters/{letter}.png", png_bytes())
+    if name == "BOOK_IMAGE_MB":
+        with open(sample.root / "chapters/a.png", "ab") as handle:
+            handle.truncate(2_500_000)  # a PNG with 2.5 MB of trailing bytes Pillow ignores
+    write(sample)
+    assert problems_of(sample) == [f"workbook.toml:5: {expected}"] or any(
+        p.startswith(f"workbook.toml:5: {expected}") for p in problems_of(sample)
+    )
+
+
+def test_the_issues_flood_is_refused_at_once(sample):
+    """A 2 MB worksheet whose log has 200,000 rows ran for ten minutes at 7 GB."""
+    rows = "          - {label: R}\n" * 200_000
+    sample.write("chapters/sheet.yaml", f"title: T\nsections:\n  - fields:\n      - type: log\n"
+                 f"        columns:\n{rows}")  # fmt: skip
+    assert problems_of(sample) == [
+        "chapters/sheet.yaml: cannot be used: it is larger than 1 MB; split it into smaller parts"
+    ]
+    rows = "| x | y |\n" * 3_100  # under 1 MB and 20,000 lines: parsed, then counted
+    chapter(sample, "| a | b |\n|---|---|\n" + rows)
+    assert problems_of(sample)[:2] == [
+        "chapters/intro.md:306: a table may hold at most 300 rows; split it into two tables",
+        "chapters/intro.md:3006: a chapter may hold at most 3,000 paragraphs, headings, list "
+        "items and table rows; split it into two chapters",
+    ]
+
+
+def test_a_helplines_file_or_client_list_past_its_bound(sample):
+    service = (
+        "  - {region: us, name: N, how: call, source: https://example.org, checked: null,"
+        " note: not yet}\n"
+    )
+    sample.write("helplines.yaml", "regions: {us: {name: US, emergency: '911'}}\nservices:\n"
+                 + service * 301)  # fmt: skip
+    chapter(sample, "::: helplines\n:::\n")
+    assert problems_of(sample) == [
+        "helplines.yaml:303: the helplines file may hold at most 300 services; keep the ones "
+        "your readers need"
+    ]
+    clients = sample.write("clients.csv", "".join(f"Client {n}\n" for n in range(501)))
+    from workbook.sources.clients import read_clients
+
+    with pytest.raises(Exception) as error:
+        read_clients(clients, sample.root)
+    assert str(error.value.problems[0]) == (
+        "clients.csv:501: a client list may hold at most 500 names; split it into smaller lists"
+    )
+
+
+def test_the_default_workbook_is_far_inside_every_bound():
+    """Generous for real workbooks: the default one uses a fifth or less of each."""
+    from tests.conftest import ROOT
+    from workbook.sources import bounds
+    from workbook.sources.loader import load_book
+
+    book = load_book(ROOT)
+    fields = [f for s in book.worksheets for sec in s.sections for f in sec.fields]
+    items = sum(len(f.items) for f in fields if f.kind in ("checklist", "scale"))
+    assert len(book.parts) * 5 <= bounds.PARTS.most
+    assert len(fields) * 5 <= bounds.BOOK_FIELDS.most
+    assert items * 5 <= bounds.BOOK_ITEMS.most
+    for sheet_ in book.worksheets:
+        assert len(sheet_.sections) * 5 <= bounds.SECTIONS.most

@@ -43,7 +43,8 @@ def load_book(project_dir: Path) -> model.Book:
         if path is None:
             continue
         sources.append(path)
-        total += _size(path)
+        size = _size(path)
+        total += size if size <= MAX_SOURCE_BYTES else 0  # too large alone: read_source says
         if total > MAX_BOOK_BYTES:  # no need to read on: say so once, now
             message = "the chapters and worksheets are more than 4 MB together; make two workbooks"
             problems.add("workbook.toml", message)
