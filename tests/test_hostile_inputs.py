@@ -12,6 +12,7 @@ import dataclasses
 import io
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -440,3 +441,156 @@ def test_the_default_workbook_is_far_inside_every_bound():
     assert items * 5 <= bounds.BOOK_ITEMS.most
     for sheet_ in book.worksheets:
         assert len(sheet_.sections) * 5 <= bounds.SECTIONS.most
+
+
+# --- 5 and 7c. the build cache: odd files never hang it, odd states never stop a build ---------
+
+
+@pytest.fixture
+def hang_guard():
+    """Fails the test after 20 s instead of letting a read that waits forever hang the run."""
+    import signal
+
+    def expire(signum, frame):
+        raise AssertionError("a read waited: the cache must never wait on a file")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def odd_files(folder):
+    """A pipe, a link to /dev/zero, /proc/self/mem, a folder and a missing file."""
+    import os
+
+    folder.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(folder / "pipe")
+    (folder / "zero").symlink_to("/dev/zero")
+    (folder / "mem").symlink_to("/proc/self/mem")
+    (folder / "folder").mkdir()
+    return [folder / n for n in ("pipe", "zero", "mem", "folder", "missing")]
+
+
+def test_the_cache_hashes_nothing_odd(tmp_path, hang_guard):
+    from workbook.build.cache import sha256_file, sha256_output
+
+    for path in odd_files(tmp_path):
+        assert sha256_file(path) is None, path
+        if path.name != "folder":  # a folder is a site: see below
+            assert sha256_output(path) is None, path
+    assert sha256_file(tmp_path / "a\0b") is None  # a path from a damaged record
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("hello", encoding="utf-8")
+    assert sha256_output(site) is not None
+    (site / "feed").symlink_to(tmp_path / "pipe")
+    assert sha256_output(site) is None
+
+
+@pytest.mark.parametrize(
+    "record",
+    ["pipe", "folder", "not json", "[]", "nested", "wrong types", "nul path", "dev zero"],
+)
+def test_a_damaged_cache_record_only_means_not_fresh(sample, tmp_path, monkeypatch, record,
+                                                     hang_guard):  # fmt: skip
+    import json
+    import os
+
+    from workbook.build.cache import BuildCache
+    from workbook.build.plan import make_plan
+    from workbook.build.request import Request
+
+    monkeypatch.setenv("WORKBOOK_CACHE_DIR", str(tmp_path / "cache"))
+    plan = make_plan(Request(sample.root, sample.root / "output", ("print",)))
+    cache = BuildCache(plan.output_dir, plan.book)
+    (job,) = plan.jobs
+    target = cache.folder / f"{job.name}.json"
+    fine = {"format": 1, "key": cache.key(job), "output": None, "deps": {}, "detail": "x"}
+    if record == "pipe":
+        os.mkfifo(target)
+    elif record == "folder":
+        target.mkdir()
+    elif record == "dev zero":
+        target.symlink_to("/dev/zero")
+    else:
+        text = {
+            "not json": '{"format": 1, "key": ',
+            "[]": "[]",
+            "nested": "[" * 100_000,
+            "wrong types": json.dumps({**fine, "deps": [1, 2], "detail": 3}),
+            "nul path": json.dumps({**fine, "deps": {"/a\u0000b": "0"}}),
+        }[record]
+        target.write_text(text, encoding="utf-8")
+    assert cache.fresh(job) is None
+
+
+@pytest.mark.slow
+def test_a_dependency_that_becomes_a_pipe_or_a_device_is_not_fresh(sample, tmp_path):
+    """A picture only a stylesheet uses (so the loader never looks at it) is recorded by the
+    layout; when it becomes a pipe or a link to /dev/zero, the next build must not wait."""
+    import os
+    import subprocess
+
+    from tests.test_safe_outputs import build_command
+
+    sample.write("pictures/bg.png", png_bytes())
+    sample.write("styles/custom.css", "body { background: url(../pictures/bg.png) }\n")
+    env = {**os.environ, "WORKBOOK_CACHE_DIR": str(tmp_path / "cache")}
+    command = build_command(sample.root, sample.root / "output", "--edition", "print")
+    first = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert first.returncode == 0, first.stderr
+    records = list((tmp_path / "cache").rglob("*.json"))
+    assert any("bg.png" in r.read_text(encoding="utf-8") for r in records)
+    for swap in ("pipe", "zero"):
+        (sample.root / "pictures/bg.png").unlink()
+        if swap == "pipe":
+            os.mkfifo(sample.root / "pictures/bg.png")
+        else:
+            (sample.root / "pictures/bg.png").symlink_to("/dev/zero")
+        again = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+        assert "Traceback" not in again.stderr, again.stderr[-2000:]
+        assert "up to date" not in again.stdout
+        assert "bg.png" in again.stderr  # the stylesheet's picture is refused, by name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("state", ["a file", "unwritable", "no home", "home nowhere"])
+def test_a_cache_that_cannot_be_used_is_a_note_not_a_traceback(sample, tmp_path, monkeypatch,
+                                                                state):  # fmt: skip
+    import os
+    import pwd
+
+    from workbook.build import notes
+
+    monkeypatch.setattr(notes, "_said", set())
+    if state == "a file":
+        (tmp_path / "cache").write_text("not a folder", encoding="utf-8")
+        monkeypatch.setenv("WORKBOOK_CACHE_DIR", str(tmp_path / "cache"))
+        expected = f"the build cache folder {tmp_path / 'cache'} cannot be used (Not a directory)"
+    elif state == "unwritable":
+        folder = tmp_path / "locked"
+        folder.mkdir(mode=0o500)
+        if os.geteuid() == 0:  # root writes anywhere a mode says no: use a folder nobody can
+            folder = Path("/proc/workbook-cache")
+        monkeypatch.setenv("WORKBOOK_CACHE_DIR", str(folder))
+        expected = f"the build cache folder {folder} cannot be used"
+    else:
+        monkeypatch.delenv("WORKBOOK_CACHE_DIR")
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+        if state == "no home":
+            monkeypatch.delenv("HOME", raising=False)
+
+            def unknown(uid):
+                raise KeyError(uid)
+
+            monkeypatch.setattr(pwd, "getpwuid", unknown)
+        else:
+            monkeypatch.setenv("HOME", str(tmp_path / "nowhere"))
+        expected = "your home folder is unknown or missing (HOME); building without the cache"
+    result = sample.build("--edition", "print")
+    assert result.exit_code == 0, result.output
+    assert f"Note: {expected}" in result.output
+    assert result.output.count("Note:") == 1
+    assert not (tmp_path / "nowhere").exists()  # a home folder is never made
