@@ -594,3 +594,77 @@ def test_a_cache_that_cannot_be_used_is_a_note_not_a_traceback(sample, tmp_path,
     assert f"Note: {expected}" in result.output
     assert result.output.count("Note:") == 1
     assert not (tmp_path / "nowhere").exists()  # a home folder is never made
+
+
+# --- 6. client names and the index ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Sam\x01Lee", "the name contains an invisible control character (code 0x0001)"),
+        ("Sam\nLee", "the name has a line break or tab in it; write it on one line"),
+        ("Sam\tLee", "the name has a line break or tab in it"),
+        ("x" * 5000, "the name is longer than 120 characters; shorten it"),
+        ("Sam \u202eeeL", "the name contains a text-direction control (U+202E)"),
+        ("\u2066Sam\u2069", "the name contains a text-direction control (U+2066)"),
+    ],
+    ids=["control", "newline", "tab", "5000-characters", "rlo", "isolate"],
+)
+def test_a_client_name_from_the_command_line_is_checked(sample, name, expected):
+    result = sample.build("--client", name)
+    assert result.exit_code == 2, result.output
+    assert "'--client'" in result.output and expected in result.output
+    assert "Traceback" not in result.output
+    assert not (sample.root / "output").exists()
+
+
+def test_client_names_from_a_list_are_checked_naming_the_row(sample):
+    clients = sample.write(
+        "clients.csv",
+        'name,parts\nAna,\n"Bo\nLee",\nSam \u202eeeL,\n"' + "x" * 200 + '",\n',
+    )
+    result = sample.build("--clients", str(clients))
+    assert result.exit_code == 1, result.output
+    for line in (
+        "clients.csv:3: the name has a line break or tab in it",
+        "clients.csv:5: the name contains a text-direction control (U+202E)",
+        "clients.csv:6: the name is longer than 120 characters",
+    ):
+        assert line in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+FORMULAS = ('=HYPERLINK("http://evil.example","Sam")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd",
+            "-2+3", "=1+1")  # fmt: skip
+
+
+def test_the_index_neutralises_formulas():
+    import csv
+    import io
+
+    from workbook.build.copies import _index
+    from workbook.sources.clients import Client
+
+    clients = tuple(Client(name) for name in (*FORMULAS, 'Robin "Rob" Marsh', "Ana"))
+    text = _index(clients, {i: [f"f-{i}.pdf"] for i in range(len(clients))})
+    lines = text.splitlines()
+    assert all(line.startswith('"') and line.endswith('"') for line in lines)  # quoted
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["name"] for r in rows] == [f"'{f}" for f in FORMULAS] + ['Robin "Rob" Marsh', "Ana"]
+    assert not any(r[key].startswith(("=", "+", "-", "@")) for r in rows for key in r)
+
+
+@pytest.mark.slow
+def test_formula_names_come_out_inert_in_a_real_batch(sample):
+    import csv
+
+    clients = sample.write("clients.csv", "".join(f'"{f.replace(chr(34), 2 * chr(34))}"\n'
+                                                  for f in FORMULAS[:3]))  # fmt: skip
+    result = sample.build("--clients", str(clients), "--edition", "epub")
+    assert result.exit_code == 0, result.output
+    with (sample.root / "output/sample-index.csv").open(encoding="utf-8") as index:
+        rows = list(csv.DictReader(index))
+    assert [r["name"] for r in rows] == [f"'{f}" for f in FORMULAS[:3]]
+    raw = (sample.root / "output/sample-index.csv").read_text(encoding="utf-8")
+    assert "\"'=HYPERLINK(" in raw
