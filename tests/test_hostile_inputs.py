@@ -668,3 +668,45 @@ def test_formula_names_come_out_inert_in_a_real_batch(sample):
     assert [r["name"] for r in rows] == [f"'{f}" for f in FORMULAS[:3]]
     raw = (sample.root / "output/sample-index.csv").read_text(encoding="utf-8")
     assert "\"'=HYPERLINK(" in raw
+
+
+# --- 7d. part ids that would take the name of a page workbook makes ----------------------------
+
+
+@pytest.mark.parametrize(
+    "part", ["from-your-therapist", "title-page", "nav", "cover", "index", "contents", "image-3"]
+)
+def test_a_part_id_that_is_a_built_in_page_is_refused(sample, part):
+    sample.write(f"chapters/{part}.md", "---\ntitle: Mine\n---\n\nWords.\n")
+    sample.config(contents=["intro", "sheet", part])
+    assert problems_of(sample) == [
+        f"workbook.toml:5: the part id '{part}' is the name of a page workbook makes itself; "
+        "rename the file and its line in 'contents'"
+    ]
+
+
+def test_part_ids_whose_form_fields_would_share_names_are_refused(sample):
+    sample.write("chapters/sheet-1.yaml", (sample.root / "chapters/sheet.yaml").read_text())
+    sample.write("chapters/intro-reflect-1.md", "---\ntitle: R\n---\n\nWords.\n")
+    sample.config(contents=["intro", "sheet", "sheet-1", "intro-reflect-1"])
+    assert problems_of(sample) == [
+        "workbook.toml:5: the part id 'sheet-1' starts with the part 'sheet' and a number, so "
+        "their form fields would share names; rename one of them",
+        "workbook.toml:5: the part id 'intro-reflect-1' starts with the part 'intro' and a "
+        "number, so their form fields would share names; rename one of them",
+    ]
+
+
+def test_every_id_in_the_bundled_templates_is_reserved():
+    """A new landmark or page in a template must be added to RESERVED_IDS, or a part could
+    take its id."""
+    import re
+
+    from tests.conftest import ROOT
+    from workbook.sources.settings import PART_ID, RESERVED_IDS
+
+    found = set()
+    for template in (ROOT / "templates").glob("*.html"):
+        found |= set(re.findall(r'\bid="([a-z0-9-]+)"', template.read_text(encoding="utf-8")))
+    bases = {i.removesuffix("-title") for i in found if PART_ID.match(i)}
+    assert bases and bases <= RESERVED_IDS, sorted(bases - RESERVED_IDS)

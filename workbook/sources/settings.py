@@ -159,4 +159,41 @@ def _contents(data: Located, checker: Checker) -> tuple[str, ...]:
             checker.problem(message, line)
     for part in sorted({p for p in parts if parts.count(p) > 1}):
         checker.problem(f"the part '{part}' is listed twice in 'contents'", line)
+    for message in _collisions(parts):
+        checker.problem(message, line)
     return parts
+
+
+# Names workbook gives its own pages, files and landmarks: the EPUB's cover, navigation,
+# title page and back page (and their package ids), the site's home, downloads and back page,
+# and the ids in the bundled templates (a part's id is its element's id, and its file's name).
+# A part with one of them would make two EPUB entries with one name, or two elements with
+# one id. tests/test_hostile_inputs.py checks the templates' ids are all here.
+RESERVED_IDS = frozenset(
+    (
+        "cover", "cover-img", "nav", "ncx", "style", "title", "title-page", "back",
+        "from-your-therapist", "index", "downloads", "notes", "contents", "toc", "helplines",
+        "main", "landmarks", "page-list", "quick-exit", "e-readers", "about",
+    )
+)  # fmt: skip
+_PACKAGED = re.compile(r"^image-[0-9]+$")  # the EPUB's ids for pictures
+
+
+def _collisions(parts: tuple[str, ...]) -> list[str]:
+    """Part ids that would share a name with a page of workbook's own, or whose form fields
+    would share names with another part's (`sheet-1-2` is field 2 of section 1 of `sheet`)."""
+    messages = []
+    for part in parts:
+        if part in RESERVED_IDS or _PACKAGED.match(part):
+            messages.append(
+                f"the part id '{part}' is the name of a page workbook makes itself; "
+                "rename the file and its line in 'contents'"
+            )
+        for other in parts:
+            rest = part.removeprefix(f"{other}-")
+            if rest != part and re.match(r"(?:[0-9]|reflect-)", rest):
+                messages.append(
+                    f"the part id '{part}' starts with the part '{other}' and a number, so "
+                    "their form fields would share names; rename one of them"
+                )
+    return messages
