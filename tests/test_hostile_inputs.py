@@ -710,3 +710,111 @@ def test_every_id_in_the_bundled_templates_is_reserved():
         found |= set(re.findall(r'\bid="([a-z0-9-]+)"', template.read_text(encoding="utf-8")))
     bases = {i.removesuffix("-title") for i in found if PART_ID.match(i)}
     assert bases and bases <= RESERVED_IDS, sorted(bases - RESERVED_IDS)
+
+
+# --- 7a and 7b. what killed and parallel builds leave behind -----------------------------------
+
+
+def a_dead_pid() -> int:
+    """A process id no process has now."""
+    import subprocess
+
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+def test_the_next_build_sweeps_what_a_killed_build_left(sample):
+    import os
+
+    out = sample.root / "output"
+    out.mkdir()
+    dead, alive = a_dead_pid(), os.getppid()
+    stale = [
+        f".sample-print-letter.pdf.{dead}.tmp",
+        f".sample.epub.{dead}.tmp",
+        f".sample-print-a4-booklet.pdf.{dead}.tmp.pages",
+        f".sample-index.csv.{dead}.tmp",
+        f".workbook-write-test.{dead}",
+    ]
+    for name in stale:
+        (out / name).write_bytes(b"%PDF- complete, but never moved into place")
+    (out / f".sample-site.{dead}.old").mkdir()
+    (out / f".sample-site.{dead}.old" / "index.html").write_text("old", encoding="utf-8")
+    kept = [
+        f".sample-print-letter.pdf.{alive}.tmp",  # a build writing here now
+        f".notes.{dead}.tmp",  # not a name of ours
+        "my-notes.txt",
+        f".sample.epub.{dead}.tmp.bak",
+    ]
+    for name in kept:
+        (out / name).write_text("someone's", encoding="utf-8")
+    result = sample.build("--edition", "epub")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted([*kept, "sample.epub"])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_workers_stop_when_their_parent_is_killed(tmp_path):
+    """`kill -9` of the build: its workers stop at once instead of finishing files nobody
+    moves into place, and the next build finds the folder clean."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    out = tmp_path / "out"
+    env = {**os.environ, "WORKBOOK_JOBS": "2"}
+    command = [sys.executable, "-m", "workbook", "build", "-p", str(ROOT), "-o", str(out),
+               "--no-cache"]  # fmt: skip
+    build = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def children(pid):
+        try:
+            return [int(n) for n in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            return []
+
+    def alive(pid):
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 120
+    while not children(build.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    workers = children(build.pid)
+    assert workers, "the build never started its workers"
+    time.sleep(0.5)  # laying out
+    workers += [g for w in workers for g in children(w)]
+    os.kill(build.pid, signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 60  # they would run on for the rest of the build (~20 s)
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in workers if alive(pid)]
+    time.sleep(0.5)
+    assert not list(out.glob(".*.tmp")), "a worker finished a file after its parent was gone"
+
+
+@pytest.mark.slow
+def test_a_parallel_build_leaves_tmpdir_as_it_was(sample, tmp_path):
+    import os
+    import subprocess
+
+    from tests.test_safe_outputs import build_command
+
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    env = {**os.environ, "WORKBOOK_JOBS": "2", "TMPDIR": str(tmpdir)}
+    clients = sample.write("clients.csv", "Ana\nBo\n")
+    for options in ((), ("--clients", str(clients))):
+        command = build_command(sample.root, tmp_path / "out", "--no-cache", *options)
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert sorted(p.name for p in tmpdir.iterdir()) == []
