@@ -818,3 +818,25 @@ def test_a_parallel_build_leaves_tmpdir_as_it_was(sample, tmp_path):
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         assert sorted(p.name for p in tmpdir.iterdir()) == []
+
+
+# --- and: messages stay readable whatever the input ------------------------------------------
+
+
+def test_thousands_of_problems_show_the_first_hundred(sample):
+    sample.write("chapters/sheet.yaml", "title: T\n" + "title: U\n" * 5_000 + "sections: []\n")
+    result = run("check", "-p", str(sample.root))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) < 110
+    assert "the check found 5,000 problems to fix" in lines[0]
+    assert lines[-1] == "  ... and 4,900 more"
+
+
+def test_a_file_name_with_an_escape_is_shown_as_its_code(sample, tmp_path):
+    brand = tmp_path / "\x1b[2Jbrand.toml"
+    brand.write_text('pratice = "Harbor"\n', encoding="utf-8")
+    result = sample.build("--brand", str(brand))
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output
+    assert f"{tmp_path}/\\x1b[2Jbrand.toml:1: unknown key 'pratice'" in result.output

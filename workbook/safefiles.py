@@ -108,9 +108,12 @@ def display_name(path: Path, folder: Path) -> str:
     """How messages name a file: from `folder` (the workbook's) if it is in there, else as
     given (`--brand ../practice.toml`, `--clients /dev/zero`)."""
     try:
-        return path.relative_to(folder).as_posix()
+        name = path.relative_to(folder).as_posix()
     except ValueError:
-        return str(path)
+        name = str(path)
+    # A name is printed on the terminal: a control character in it (an escape that recolours
+    # or clears the screen) is shown as its code instead.
+    return re.sub("[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", name)
 
 
 def read_text(
