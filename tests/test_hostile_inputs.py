@@ -296,7 +296,7 @@ PARAGRAPH_MARKS = "a paragraph may hold at most 500 marks (bold, italics, links,
         ("*a* " * 501, f"intro.md:5: {PARAGRAPH_MARKS}; simplify it"),
         (
             ("*a* " * 400 + "\n\n") * 13,
-            "intro.md:29: a chapter may hold at most 5,000 marks (bold, italics, links, code, "
+            "intro.md:19: a chapter may hold at most 3,000 marks (bold, italics, links, code, "
             "line breaks); split it into two chapters",
         ),
         (
@@ -436,9 +436,13 @@ def test_the_default_workbook_is_far_inside_every_bound():
     book = load_book(ROOT)
     fields = [f for s in book.worksheets for sec in s.sections for f in sec.fields]
     items = sum(len(f.items) for f in fields if f.kind in ("checklist", "scale"))
+    prompts = sum(1 for p in book.parts if p.kind == "chapter" for b in p.blocks
+                  if getattr(b, "kind", "") == "question")  # fmt: skip
     assert len(book.parts) * 5 <= bounds.PARTS.most
     assert len(fields) * 5 <= bounds.BOOK_FIELDS.most
     assert items * 5 <= bounds.BOOK_ITEMS.most
+    assert sum(f.kind == "log" for f in fields) * 5 <= bounds.BOOK_LOGS.most
+    assert prompts * 5 <= bounds.BOOK_PROMPTS.most
     for sheet_ in book.worksheets:
         assert len(sheet_.sections) * 5 <= bounds.SECTIONS.most
 

@@ -2,7 +2,7 @@
 
 A few bytes can ask for pages of work: `- {type: log, rows: 12, ...}` is a page of table, a
 Markdown table row is four characters, a client list's row is a copy of the whole book. Each
-count here is far above what a real workbook holds (the default one uses a tenth or less of
+count here is far above what a real workbook holds (the default one uses a fifth or less of
 every limit) and far below what would make a build run for minutes or take gigabytes: the
 largest worksheet these limits allow builds in seconds (see the README's "Safe with any
 input"). Past a limit, the message names the file, the line and the limit, and says how to
@@ -66,23 +66,23 @@ MARKS_WHAT = "marks (bold, italics, links, code, line breaks)"
 # A workbook.
 PARTS = Bound(200, "parts", "'contents'", SPLIT_WORKBOOK)
 BOOK_BLOCKS = Bound(
-    10_000, "paragraphs, headings, list items and table rows", "the chapters together",
+    4_000, "paragraphs, headings, list items and table rows", "the chapters together",
     SPLIT_WORKBOOK,
 )  # fmt: skip
-BOOK_MARKS = Bound(10_000, MARKS_WHAT, "the chapters together", SPLIT_WORKBOOK)
-BOOK_PROMPTS = Bound(300, "reflection prompts", "the chapters together", SPLIT_WORKBOOK)
+BOOK_MARKS = Bound(4_000, MARKS_WHAT, "the chapters together", SPLIT_WORKBOOK)
+BOOK_PROMPTS = Bound(120, "reflection prompts", "the chapters together", SPLIT_WORKBOOK)
 BOOK_IMAGES = Bound(100, "different images", "the chapters together", SPLIT_WORKBOOK)
 BOOK_IMAGE_MB = Bound(
     100, "MB of images", "the chapters together", "save smaller copies or make two workbooks"
 )
-BOOK_FIELDS = Bound(300, "fields", "the worksheets together", SPLIT_WORKBOOK)
-BOOK_ITEMS = Bound(1_500, "checklist and scale items", "the worksheets together", SPLIT_WORKBOOK)
-BOOK_LOGS = Bound(25, "logs", "the worksheets together", SPLIT_WORKBOOK)
+BOOK_FIELDS = Bound(150, "fields", "the worksheets together", SPLIT_WORKBOOK)
+BOOK_ITEMS = Bound(600, "checklist and scale items", "the worksheets together", SPLIT_WORKBOOK)
+BOOK_LOGS = Bound(12, "logs", "the worksheets together", SPLIT_WORKBOOK)
 
 # A chapter.
 LINES = Bound(20_000, "lines", "a chapter", SPLIT_CHAPTER)  # counted before it is parsed
 BLOCKS = Bound(3_000, "paragraphs, headings, list items and table rows", "a chapter", SPLIT_CHAPTER)
-MARKS = Bound(5_000, MARKS_WHAT, "a chapter", SPLIT_CHAPTER)
+MARKS = Bound(3_000, MARKS_WHAT, "a chapter", SPLIT_CHAPTER)
 PARAGRAPH_MARKS = Bound(500, MARKS_WHAT, "a paragraph", "simplify it")  # they cost more there
 TABLE_ROWS = Bound(300, "rows", "a table", "split it into two tables")
 PROMPTS = Bound(50, "reflection prompts", "a chapter", SPLIT_CHAPTER)
