@@ -70,7 +70,7 @@ BOOK_BLOCKS = Bound(
     SPLIT_WORKBOOK,
 )  # fmt: skip
 BOOK_MARKS = Bound(4_000, MARKS_WHAT, "the chapters together", SPLIT_WORKBOOK)
-BOOK_PROMPTS = Bound(120, "reflection prompts", "the chapters together", SPLIT_WORKBOOK)
+BOOK_PROMPTS = Bound(200, "reflection prompts", "the chapters together", SPLIT_WORKBOOK)
 BOOK_IMAGES = Bound(100, "different images", "the chapters together", SPLIT_WORKBOOK)
 BOOK_IMAGE_MB = Bound(
     100, "MB of images", "the chapters together", "save smaller copies or make two workbooks"
