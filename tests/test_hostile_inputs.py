@@ -844,3 +844,39 @@ def test_a_file_name_with_an_escape_is_shown_as_its_code(sample, tmp_path):
     assert result.exit_code == 1
     assert "\x1b" not in result.output
     assert f"{tmp_path}/\\x1b[2Jbrand.toml:1: unknown key 'pratice'" in result.output
+
+
+def test_a_flood_of_marks_is_refused_before_it_is_parsed(sample):
+    """A megabyte of `*a* ` took markdown-it some 12 s to parse, and the layout ten minutes."""
+    chapter(sample, "Fine.\n\n" + "*a* " * 240_000 + "\n")
+    assert problems_of(sample) == [
+        "chapters/intro.md:7: a chapter may hold at most 30,000 of the characters that mark "
+        "text (* _ ` [ ~); split it into two chapters"
+    ]
+
+
+# --- and: the hostile cases of the issue that issue 10's safe reader already covers ----------
+
+
+@pytest.mark.parametrize("where", ["brand.toml", "workbook.toml"])
+def test_a_control_character_in_a_brand_value_is_a_message(sample, where):
+    if where == "brand.toml":
+        sample.write("brand.toml", 'practice = "Harbor"\nphone = "555\\u001b[2J"\n')
+        expected = "brand.toml:2: 'phone' contains an invisible control character (code 0x001b)"
+    else:
+        sample.config(["intro", "sheet"], '[brand]\npractice = "Harbor\\u0085"\n')
+        expected = (
+            "workbook.toml:6: 'practice' contains an invisible control character (code 0x0085)"
+        )
+    check(sample, expected)
+
+
+@pytest.mark.slow
+def test_a_template_linking_to_proc_self_mem_is_a_message(sample):
+    """It ended in an OSError from the build cache, which hashed every template."""
+    (sample.root / "templates").mkdir()
+    (sample.root / "templates/cover.html").symlink_to("/proc/self/mem")
+    (sample.root / "templates/unused.html").symlink_to("/proc/self/mem")
+    result = sample.build("--edition", "print")
+    assert result.exit_code == 1, result.output
+    assert "templates/cover.html: cannot be used: it is a link to a file outside" in result.output

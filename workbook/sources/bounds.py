@@ -80,7 +80,11 @@ BOOK_ITEMS = Bound(600, "checklist and scale items", "the worksheets together", 
 BOOK_LOGS = Bound(12, "logs", "the worksheets together", SPLIT_WORKBOOK)
 
 # A chapter.
-LINES = Bound(20_000, "lines", "a chapter", SPLIT_CHAPTER)  # counted before it is parsed
+# Counted before a chapter is parsed: they bound how long parsing takes.
+LINES = Bound(20_000, "lines", "a chapter", SPLIT_CHAPTER)
+MARK_CHARACTERS = Bound(
+    30_000, "of the characters that mark text (* _ ` [ ~)", "a chapter", SPLIT_CHAPTER
+)
 BLOCKS = Bound(3_000, "paragraphs, headings, list items and table rows", "a chapter", SPLIT_CHAPTER)
 MARKS = Bound(3_000, MARKS_WHAT, "a chapter", SPLIT_CHAPTER)
 PARAGRAPH_MARKS = Bound(500, MARKS_WHAT, "a paragraph", "simplify it")  # they cost more there
@@ -102,7 +106,7 @@ CLIENTS = Bound(500, "names", "a client list", "split it into smaller lists")
 ALL = (
     PARTS, BOOK_BLOCKS, BOOK_MARKS, BOOK_PROMPTS, BOOK_IMAGES, BOOK_IMAGE_MB,
     BOOK_FIELDS, BOOK_ITEMS, BOOK_LOGS,
-    LINES, BLOCKS, MARKS, PARAGRAPH_MARKS, TABLE_ROWS, PROMPTS, IMAGES,
+    LINES, MARK_CHARACTERS, BLOCKS, MARKS, PARAGRAPH_MARKS, TABLE_ROWS, PROMPTS, IMAGES,
     SECTIONS, FIELDS, ITEMS, SHEET_ITEMS, LOGS,
     SERVICES, CLIENTS,
 )  # fmt: skip

@@ -10,6 +10,7 @@ draws worksheet questions (ruled lines on paper, a form field, a plain prompt on
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +40,7 @@ BLOCK_TOKENS = {
     "fence",
     "code_block",
 }
+MARK_CHARACTER = r"[*_`\[~]"  # what opens emphasis, code, links and struck text
 PLAIN = {"text", "softbreak"}  # inline tokens that are no box of their own
 _WHOLE = re.compile("[0-9]{1,6}")
 _PARAMS = re.compile(r"^reflect(?:\s+lines\s*=\s*(\S+))?\s*$")
@@ -86,10 +88,7 @@ def render_blocks(
     `counts` adds up what the chapter holds (blocks, prompts, ...) for the workbook's bounds.
     Every problem in the body is collected and raised together."""
     problems = Problems()
-    if bounds.LINES.over(body.count("\n")):  # before parsing: a flood of lines takes minutes
-        lines = body.split("\n", bounds.LINES.most + 1)
-        line = first_line + bounds.LINES.most if len(lines) > bounds.LINES.most else None
-        raise WorkbookError([Problem(file, bounds.LINES.message(), line)])
+    _check_before_parsing(body, file, first_line)
     tokens = md.parse(body)
     tally = _check_limits(tokens, file, first_line, problems)
     if tally.passed:  # past a bound: not one image is decoded, nothing is rendered
@@ -124,6 +123,17 @@ def render_blocks(
         blocks.append(md.renderer.render(pending, md.options, {}))
     problems.raise_if_any()
     return tuple(blocks)
+
+
+def _check_before_parsing(body: str, file: str, first_line: int) -> None:
+    """Counts that bound how long parsing takes, found without parsing: markdown-it needs
+    a minute for a flood of 5 MB of lines or of emphasis marks."""
+    for bound, pattern in ((bounds.LINES, "\n"), (bounds.MARK_CHARACTERS, MARK_CHARACTER)):
+        found = re.finditer(pattern, body)
+        passing = next(itertools.islice(found, bound.most, None), None)
+        if passing is not None:
+            line = first_line + body.count("\n", 0, passing.start())
+            raise WorkbookError([Problem(file, bound.message(), line)])
 
 
 def _check_limits(tokens: list[Token], file: str, first_line: int, problems: Problems) -> Tally:
