@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -13,6 +14,7 @@ from workbook.errors import Problem, WorkbookError
 from workbook.model import Book, Part
 from workbook.render.documents import BACK_PAGE, COPYRIGHT_PAGE, TITLE_PAGE, Document
 from workbook.render.pages import PageMap, PageStart, keys_in, mark_page_breaks
+from workbook.sources.media import package_name
 
 Template = Callable[..., str]
 XHTML_HEAD = "<?xml version='1.0' encoding='utf-8'?>\n<!DOCTYPE html>\n"
@@ -106,7 +108,7 @@ def _relink_images(root: Any, part: Part, project_dir: Path) -> dict[str, Path]:
     file = part.source.resolve().relative_to(project).as_posix()
     for img in root.iter("{http://www.w3.org/1999/xhtml}img"):
         src = img.get("src", "")
-        path = (part.source.parent / src).resolve()
+        path = (part.source.parent / unquote(src)).resolve()  # encoded once by media.py
         if "://" in src or src.startswith(("data:", "/")) or not path.is_relative_to(project):
             problems.append(Problem(file, f"image '{src}': use a file inside the workbook folder"))
         elif not path.is_file():
@@ -118,7 +120,7 @@ def _relink_images(root: Any, part: Part, project_dir: Path) -> dict[str, Path]:
             )
             problems.append(Problem(file, message))
         else:
-            inside = "images/" + path.relative_to(project).as_posix()
+            inside = package_name(path.relative_to(project).as_posix())
             img.set("src", "../" + inside)
             found[inside] = path
     if problems:
