@@ -28,6 +28,8 @@ PROPERTIES = (  # (property, share of EXAMPLES it runs)
     (properties.test_yaml_loader_never_fails_another_way, 1),
     (properties.test_markdown_extension_never_fails_another_way, 1),
     (properties.test_any_text_that_loads_also_renders_and_packages, 1 / 5),
+    (properties.test_any_stylesheet_renders_safely_or_says_why, 1 / 5),
+    (properties.test_any_template_renders_safely_or_says_why, 1 / 5),
 )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
 import textwrap
 import tomllib
 import zipfile
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.outside_refs import outside_references
 from workbook.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +44,33 @@ def build_cache_folder(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WORKBOOK_CACHE_DIR", str(folder))
         yield folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def outputs_refer_to_nothing_outside(tmp_path_factory):
+    """After all the tests: no PDF, EPUB or web page any test built, in-process or in a subprocess,
+    refers to anything outside the book (tests/outside_refs.py). Files a test made hostile on
+    purpose live in a folder named hostile-outputs."""
+    yield
+    base = tmp_path_factory.getbasetemp()
+    found = []
+    for path in built_outputs(base):
+        found += [f"{path.relative_to(base)}: {ref}" for ref in outside_references(path)]
+    assert not found, "outputs refer to something outside the book:\n" + "\n".join(found)
+
+
+def built_outputs(folder: Path) -> list[Path]:
+    """Every PDF and EPUB under `folder`, and every page of a web edition (SLUG-site/):
+    regular files, not followed into linked folders."""
+    found = []
+    for root, dirs, names in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if d != "hostile-outputs"]
+        for name in names:
+            path = Path(root, name)
+            kinds = (".pdf", ".epub", ".html") if "-site" in root else (".pdf", ".epub")
+            if path.suffix in kinds and stat.S_ISREG(os.lstat(path).st_mode):
+                found.append(path)
+    return sorted(found)
 
 
 @pytest.fixture(scope="session")

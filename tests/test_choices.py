@@ -12,6 +12,7 @@ import yaml
 from tests.conftest import ROOT, run
 from tests.test_cli import assert_content_error
 from tests.test_safe_outputs import build_command
+from workbook.sources.loader import load_book
 
 
 def nothing_written(sample) -> bool:
@@ -220,6 +221,33 @@ def test_bundled_helplines_have_sources_and_say_whether_they_were_checked():
     for service in data["services"]:
         assert service["source"].startswith("https://"), service["name"]
         assert service["checked"] is not None or "not checked" in service["note"].lower()
+        assert service["note"].strip(), service["name"]  # what was compared, and where
+        if service["checked"] is None:  # a number nobody could check is marked, or left out
+            assert "compare with the source" in service["note"] or "No number" in service["note"]
+
+
+def test_bundled_helplines_cover_texting_men_lgbtq_canada_and_childhood_abuse():
+    services = load_book(ROOT).helplines.services
+    for_whom = " ".join(s.for_whom.lower() for s in services)
+    assert "men experiencing domestic abuse" in for_whom and "lgbt+" in for_whom
+    assert "hurt by a parent" in for_whom
+    assert any(s.region == "ca" and "abuse" in s.for_whom for s in services)
+    texting = {s.region for s in services if s.text or s.chat}
+    assert {"us", "uk", "ca", "au", "nz"} <= texting
+
+
+def test_a_helpline_needs_a_way_to_reach_it(sample):
+    sample.write(
+        "helplines.yaml",
+        "regions:\n  uk: {name: United Kingdom, emergency: '999'}\n"
+        "services:\n  - {region: uk, name: A line, source: 'https://x', note: not checked}\n",
+    )
+    sample.write("chapters/intro.md", "---\ntitle: Help\n---\n\n::: helplines\n:::\n")
+    assert_content_error(
+        sample.build(),
+        "helplines.yaml:4: a service needs a way to reach it: 'call', 'text', 'chat', 'email'"
+        " or 'how'",
+    )
 
 
 def test_new_refuses_a_folder_that_is_not_empty(tmp_path):

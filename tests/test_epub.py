@@ -29,7 +29,7 @@ def test_one_xhtml_file_per_part_plus_nav_ncx_and_cover(epub_zip, default_config
 
 def test_spine_order_equals_workbook_toml(opf, default_config):
     idrefs = re.findall(r'<itemref idref="([^"]+)"', opf)
-    assert idrefs == ["cover", "nav", *default_config["contents"]]
+    assert idrefs == ["cover", "copyright", "nav", *default_config["contents"]]
 
 
 def test_language_title_and_stable_identifier(opf, default_config, tmp_path):
@@ -59,9 +59,12 @@ def test_worksheets_read_as_prompts_on_a_screen(epub_zip):
     for page in (checklist, log):
         assert "<input" not in page and "<script" not in page and "<table" not in page
         assert 'class="rule"' not in page and 'class="box"' not in page
-    assert '<ul class="checklist">' in checklist
-    assert '<ol class="log-prompts">' in log
+    assert '<ol class="scale-items" type="a"' in checklist and "The most is 24." in checklist
+    assert '<ol class="log-prompts" type="a">' in log and '<dl class="example-list">' in log
     assert "What happened" in log and "notebook" in log
+    for page in (checklist, log):
+        text = page.lower()
+        assert "tick" not in text and "write on the lines" not in text and "circle" not in text
 
 
 def test_epubcheck_finds_no_errors_and_no_warnings(default_epub):

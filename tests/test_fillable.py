@@ -3,6 +3,8 @@ seen on the rendered page."""
 
 from __future__ import annotations
 
+import re
+
 import pikepdf
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -20,7 +22,8 @@ PRINTS = 1 << 2
 
 def expected_names(book: Book) -> list[str]:
     """Every field's name, in reading order: part id, then section and field (or the
-    prompt's place in its chapter), then item, or row and column."""
+    prompt's place in its chapter), then item, or group, item and column, or row and column
+    (and option)."""
     names: list[str] = []
     for part in book.parts:
         if part.kind == "chapter":
@@ -32,18 +35,32 @@ def expected_names(book: Book) -> list[str]:
             continue
         for s, section in enumerate(part.sections, 1):
             for f, field in enumerate(section.fields, 1):
-                name = f"{part.id}-{s}-{f}"
-                if field.kind in ("checklist", "scale"):
-                    names += [f"{name}-{k}" for k in range(1, len(field.items) + 1)]
-                elif field.kind == "log":
-                    names += [
-                        f"{name}-{r}-{c}"
-                        for r in range(1, field.rows + 1)
-                        for c in range(1, len(field.columns) + 1)
-                    ]
-                else:
-                    names.append(name)
+                names += field_names(field, f"{part.id}-{s}-{f}")
     return names
+
+
+def field_names(field, name: str) -> list[str]:
+    if field.kind in ("checklist", "scale"):
+        return [f"{name}-{k}" for k in range(1, len(field.items) + 1)]
+    if field.kind == "grid":
+        columns = range(1, field.columns + 1)
+        names = [f"{name}-date-{c}" for c in columns]
+        for g, group in enumerate(field.groups, 1):
+            names += [f"{name}-{g}-{i}-{c}" for i in range(1, group.size + 1) for c in columns]
+            names += [f"{name}-{g}-total-{c}" for c in columns] if field.total else []
+        return names
+    if field.kind == "log":
+        names = []
+        for r in range(1, field.rows + 1):
+            for c, column in enumerate(field.columns, 1):
+                cell = f"{name}-{r}-{c}"
+                if column.answer == "options" and column.pick == "any":
+                    names += [f"{cell}-{k}" for k in range(1, len(column.options) + 1)]
+                else:
+                    names.append(cell)
+                names += [f"{cell}-words"] if column.answer == "options" and column.lines else []
+        return names
+    return [name]
 
 
 @pytest.fixture(scope="session")
@@ -79,23 +96,40 @@ def test_every_reflection_prompt_is_a_multiline_field_with_its_question(fields, 
 
 
 def test_field_kinds_match_the_worksheet_data(fields):
-    date = fields["signs-checklist-1-1"]
+    date = fields["therapist-fit-questions-1-1"]
     assert date.FT == "/Tx" and not int(date.get("/Ff", 0)) & MULTILINE
     assert str(date.TU) == "Date" and int(date.MaxLen) > 0
-    for name in ("signs-checklist-5-1", "signs-checklist-5-2", "rupture-repair-log-1-1-4-7"):
+    for name in ("therapist-fit-questions-1-2", "rupture-repair-log-1-1-3-2"):
         assert fields[name].FT == "/Tx" and int(fields[name].Ff) & MULTILINE
-    box = fields["signs-checklist-2-1-1"]
+    box = fields["therapist-fit-questions-2-1-1"]
     assert box.FT == "/Btn" and not int(box.get("/Ff", 0)) & RADIO
-    assert str(box.TU).startswith("I feel safe enough to relax")
-    scale = fields["signs-checklist-3-1-2"]
+    assert str(box.TU).startswith("touched me in a way I did not want")
+    scale = fields["therapist-fit-questions-3-2-2"]
     assert scale.FT == "/Btn" and int(scale.Ff) & RADIO
-    assert str(scale.TU).startswith("I trust that my therapist means well.")
-    assert "1 is Not yet" in str(scale.TU)
+    assert str(scale.TU).startswith("I feel that my therapist understands me.")
+    assert "0 is Not at all, 1 is A little" in str(scale.TU)
     states = [next(iter(kid.AP.N.keys())) for kid in scale.Kids]
-    assert states == ["/1", "/2", "/3", "/4", "/5"]
+    assert states == ["/0", "/1", "/2", "/3", "/4"]
     assert all("/T" not in kid for kid in scale.Kids)  # the group is the field
-    log_cell = fields["rupture-repair-log-1-1-2-3"]
-    assert str(log_cell.TU) == "What I felt, and noticed in my body, entry 2"
+    # a grid: a short field per cell, centred, and one above each dated column
+    cell = fields["signs-checklist-1-1-2-3-4"]
+    assert cell.FT == "/Tx" and int(cell.MaxLen) <= 4 and int(cell.Q) == 1
+    assert str(cell.TU).startswith("I feel understood., column 4: 0 is Not at all")
+    assert str(fields["signs-checklist-1-1-date-6"].TU) == "Date, column 6"
+    assert "out of 20" in str(fields["signs-checklist-1-1-2-total-1"].TU)
+    # a log: options to tick (any), one to choose (radio), a number, written answers
+    went_quiet = fields["rupture-repair-log-1-1-2-5-1"]
+    assert went_quiet.FT == "/Btn" and not int(went_quiet.get("/Ff", 0)) & RADIO
+    assert str(went_quiet.TU) == "went quiet (Did I pull away?, entry 2)"
+    repaired = fields["rupture-repair-log-1-1-2-10"]
+    assert repaired.FT == "/Btn" and int(repaired.Ff) & RADIO
+    assert [next(iter(k.AP.N.keys())) for k in repaired.Kids] == ["/1", "/2", "/3"]
+    assert "choose one of Fully; Partly; Not yet" in str(repaired.TU)
+    upset = fields["rupture-repair-log-1-1-2-4"]
+    assert upset.FT == "/Tx" and "0 to 10" in str(upset.TU)
+    assert str(fields["session-check-in-2-1-3-2"].TU) == (
+        "One thing I want to tell my therapist, session 3"
+    )
 
 
 def test_every_field_has_a_tooltip_prints_and_tabs_in_structure_order(form, fields):
@@ -124,12 +158,18 @@ def test_fillable_is_at_most_100_kb_bigger_than_print(default_fillable, default_
 
 
 FILL = {
-    "signs-checklist-1-1": "26 Nov 2026",  # date
-    "signs-checklist-1-2": "Eight months",  # question
-    "signs-checklist-2-1-3": "/on",  # checkbox
-    "signs-checklist-3-1-1": "/4",  # rating scale (radio group)
-    "signs-checklist-5-2": "Ask about pacing.\nBring the log.",  # notes
-    "rupture-repair-log-1-1-1-2": "She was late and did not say sorry.",  # log cell
+    "therapist-fit-questions-1-1": "26 Nov 2026",  # date
+    "therapist-fit-questions-1-2": "Dr Lee, from my GP",  # question
+    "therapist-fit-questions-4-1-1-1": "/2",  # a choice in a box: "raise it"
+    "changing-therapy-1-1-3": "/on",  # checkbox
+    "my-goals-3-2-1": "/3",  # rating scale (radio group)
+    "signs-checklist-1-1-date-1": "3/12",  # a grid's date
+    "signs-checklist-1-1-1-1-1": "3",  # a grid cell
+    "signs-checklist-1-1-1-total-1": "17",  # a group's total
+    "rupture-repair-log-1-1-1-2": "She was late and did not say sorry.",  # log, written
+    "rupture-repair-log-1-1-1-4": "10",  # log, a number
+    "rupture-repair-log-1-1-1-5-1": "/on",  # log, an option to tick
+    "rupture-repair-log-1-1-1-10": "/2",  # log, one option to choose
     "welcome-reflect-2": "To feel less alone.",  # reflection prompt in a chapter
 }
 
@@ -147,7 +187,7 @@ def test_filled_values_read_back(filled):
     values = {name: field.get("/V") for name, field in PdfReader(filled).get_fields().items()}
     for name, value in FILL.items():
         assert str(values[name]) == value, name
-    assert str(values["signs-checklist-2-1-1"]) == "/Off"  # untouched fields stay empty
+    assert str(values["changing-therapy-1-1-1"]) == "/Off"  # untouched fields stay empty
 
 
 def widget_boxes(pdf_path, name: str) -> list[tuple[int, tuple[float, ...], float]]:
@@ -179,4 +219,18 @@ def test_filled_values_show_on_the_rendered_page(filled, default_fillable):
         for page, rect, height in widget_boxes(filled, name):
             before = ink(render_page(default_fillable, page), rect, height)
             after = ink(render_page(filled, page), rect, height)
-            assert after > before + 20, f"{name}: nothing new drawn on page {page}"
+            assert after > before + 5, f"{name}: nothing new drawn on page {page}"
+
+
+def test_every_worksheet_page_says_it_may_be_copied(default_fillable, book):
+    """The permission line is at the foot of every page of every worksheet, and only there."""
+    permission = book.meta.permission
+    wrapped = re.compile(r"\s+".join(map(re.escape, permission.split())))
+    titles = {part.title for part in book.worksheets}
+    seen = set()
+    for page in PdfReader(default_fillable).pages[3:]:  # after cover, copyright, contents
+        text = page.extract_text()
+        head = [line.strip() for line in wrapped.sub("", text).splitlines() if line.strip()][-2]
+        assert bool(wrapped.search(text)) == (head in titles), head
+        seen.add(head)
+    assert titles <= seen

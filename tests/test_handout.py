@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 
 import pikepdf
 import pytest
@@ -13,6 +14,12 @@ from tests.conftest import ROOT, run
 pytestmark = pytest.mark.slow
 
 TITLES = {"rupture-repair-log": "Rupture-repair log", "signs-checklist": "Signs checklist"}
+PERMISSION = tomllib.loads((ROOT / "workbook.toml").read_text(encoding="utf-8"))["permission"]
+
+
+def without_permission(text: str) -> str:
+    """A page's text without the permission line at its foot, however it wraps."""
+    return re.sub(r"\s+".join(map(re.escape, PERMISSION.split())), "", text)
 
 
 @pytest.fixture(scope="session")
@@ -41,22 +48,20 @@ def test_holds_the_worksheets_in_order_repeated_and_no_chapters(texts):
     assert "Contents" not in everything and "How to use this workbook" not in everything
 
 
-def test_the_log_rows_fit_on_its_first_page(texts):
-    """`rows: 4` means four rows a page: if a row spilled over, the column heads (repeated on
-    every page of the table) would show on the next page."""
-    heading = ["WORKSHEET", TITLES["rupture-repair-log"]]
-    starts = [i for i, t in enumerate(texts) if t.splitlines()[:2] == heading]
-    assert starts
-    for start in starts:
-        assert "What happened" in texts[start]
-        assert "What happened" not in texts[start + 1]
+def test_each_log_entry_fits_on_one_page(texts):
+    """The rupture-repair log has an entry a page: its first and last questions share it."""
+    entries = [t for t in texts if re.search(r"^ENTRY \d$", t, re.MULTILINE)]
+    assert len(entries) == 2 * 3  # two copies of three blank entries
+    for text in entries:
+        assert "What happened" in text and "What I want to say next session" in text
 
 
 def test_every_page_has_its_title_the_workbook_name_and_page_x_of_y(texts):
     total = len(texts)
     current = None
     for number, text in enumerate(texts, start=1):
-        lines = [line.strip() for line in text.splitlines()]
+        assert PERMISSION in " ".join(text.split()), f"page {number} has no permission line"
+        lines = [line.strip() for line in without_permission(text).splitlines()]
         assert f"The Alliance Workbook · page {number} of {total}" in lines
         head = next(line for line in lines if line in TITLES.values())
         if "WORKSHEET" in lines[:3]:
@@ -67,7 +72,7 @@ def test_every_page_has_its_title_the_workbook_name_and_page_x_of_y(texts):
 def test_first_page_of_each_worksheet_has_its_instructions(texts):
     firsts = [t for t in texts if "WORKSHEET" in t.splitlines()[:3]]
     assert "Use this log when something feels off" in firsts[0]
-    assert "Use this worksheet to notice how the bond" in firsts[1]
+    assert "Use this every few weeks to notice how things feel" in firsts[1]
 
 
 def test_paper_is_a4(packet):
@@ -75,7 +80,7 @@ def test_paper_is_a4(packet):
         (round(float(p.mediabox.width)), round(float(p.mediabox.height)))
         for p in PdfReader(packet).pages
     }
-    assert sizes == {(595, 842), (842, 595)}  # the log's wide table goes on landscape pages
+    assert sizes == {(595, 842)}  # the log's entries go down upright pages
 
 
 def test_fillable_copies_have_their_own_fields(tmp_path):
@@ -99,7 +104,7 @@ def test_fillable_copies_have_their_own_fields(tmp_path):
     first = [n for n in names if not n.startswith("signs-checklist-copy2-")]
     second = [n for n in names if n.startswith("signs-checklist-copy2-")]
     assert [n.replace("-copy2", "") for n in second] == first
-    assert "signs-checklist-1-1" in first
+    assert "signs-checklist-1-1-date-1" in first
 
 
 @pytest.mark.parametrize(

@@ -136,7 +136,7 @@ def test_worksheet_schema_collects_every_problem(sample):
               - type: scale
                 label: Rate
                 items: []
-                points: 10
+                points: 12
               - type: log
                 columns:
                   - label: A
@@ -149,7 +149,7 @@ def test_worksheet_schema_collects_every_problem(sample):
         "chapters/sheet.yaml:2: unknown key 'instuctions' in the worksheet"
         " (did you mean 'instructions'?)",
         "chapters/sheet.yaml:7: 'items' must be a list of at least one item, one '- ' line each",
-        "chapters/sheet.yaml:8: 'points' must be a whole number from 3 to 7",
+        "chapters/sheet.yaml:8: 'points' must be a whole number from 2 to 11",
         "chapters/sheet.yaml:12: 'width' must be a number from 0.2 to 5",
     ]
 

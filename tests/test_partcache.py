@@ -46,7 +46,7 @@ def part(pdf: bytes = b"%PDF-1.7 pages", files: tuple[str, ...] = ()) -> PartLay
 @pytest.fixture
 def cache(sample, tmp_path, monkeypatch) -> PartCache:
     monkeypatch.setenv("WORKBOOK_CACHE_DIR", str(tmp_path / "cache"))
-    return PartCache(load_book(sample.root))
+    return PartCache(load_book(sample.root), tmp_path / "cache")
 
 
 def test_a_part_comes_back_as_it_was_kept(cache):

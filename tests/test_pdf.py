@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 
 import pytest
 from pypdf import PdfReader
@@ -11,6 +12,8 @@ from tests.conftest import ROOT, run
 from workbook.sources.loader import load_book
 
 pytestmark = pytest.mark.slow
+PERMISSION = tomllib.loads((ROOT / "workbook.toml").read_text(encoding="utf-8"))["permission"]
+WORKSHEETS = {part.title for part in load_book(ROOT).worksheets}
 
 
 @pytest.fixture(scope="session")
@@ -47,20 +50,32 @@ def starts_with_title(text: str, title: str) -> bool:
     return text.lstrip().removeprefix("WORKSHEET\n").startswith(title)
 
 
+def test_the_copyright_page_follows_the_cover(page_texts):
+    text = page_texts[1]
+    assert text.startswith("About this edition")
+    assert "This edition: 26 November 2026." in text
+    assert "CC BY-NC-SA 4.0" in text and "Copying the worksheets." in text
+
+
 def test_contents_page_numbers_are_the_pages_the_titles_are_on(page_texts, titles):
-    assert page_texts[1].startswith("Contents")
-    entries = contents_entries(page_texts[1])
+    assert page_texts[2].startswith("Contents")
+    entries = contents_entries(page_texts[2])
     assert list(entries) == titles
     for title, page in entries.items():
         assert starts_with_title(page_texts[page - 1], title), f"{title}: contents says page {page}"
 
 
 def test_pages_are_numbered_and_headed_with_their_part(page_texts, titles):
-    entries = contents_entries(page_texts[1])
+    entries = contents_entries(page_texts[2])
     current = None
-    for number, text in enumerate(page_texts[2:], start=3):
+    for number, text in enumerate(page_texts[3:], start=4):
         current = next((t for t, p in entries.items() if p == number), current)
-        head, foot = text.strip().splitlines()[-2:]
+        if current in WORKSHEETS:  # its foot: the permission to copy, then the page number
+            assert PERMISSION in " ".join(text.split()), f"page {number}"
+        else:
+            assert "copy this worksheet" not in text, f"page {number}"
+        text = re.sub(r"\s+".join(map(re.escape, PERMISSION.split())), "", text)
+        head, foot = [line.strip() for line in text.splitlines() if line.strip()][-2:]
         assert (head, foot) == (current, str(number))
 
 
@@ -88,8 +103,8 @@ def test_a4_with_paper_option(tmp_path):
     assert result.output == ""
     pdf = PdfReader(tmp_path / "alliance-workbook-print-a4.pdf")
     sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pdf.pages}
-    # Portrait A4, and landscape A4 for the log's wide table.
-    assert sizes == {(595, 842), (842, 595)}
+    # Portrait A4: the default workbook's logs go down upright pages.
+    assert sizes == {(595, 842)}
 
 
 def test_metadata_has_title_author_and_language(reader, default_config):

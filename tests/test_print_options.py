@@ -132,7 +132,7 @@ def rule_spacing(pdf, page: int) -> list[int]:
 def test_large_print_scales_the_write_in_lines(project):
     regular, _ = build(project)
     large, _ = build(project, "--large-print")
-    worksheet = 4  # cover, contents, chapter, then the worksheet with ruled lines
+    worksheet = 5  # cover, copyright page, contents, chapter, then the worksheet
     assert "WORKSHEET" in PdfReader(regular).pages[worksheet - 1].extract_text()
     assert "WORKSHEET" in PdfReader(large).pages[worksheet - 1].extract_text()
     mm = 72 / 25.4

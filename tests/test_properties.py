@@ -1,12 +1,16 @@
 """Property-based tests: whatever the input, the loader, the schema checker (worksheets, brand
-files, helplines) and the Markdown extension either succeed or raise the project's own
-`WorkbookError`, never another exception.
+files, helplines), the Markdown extension, templates and stylesheets either succeed or raise
+the project's own `WorkbookError`, never another exception; and what templates and stylesheets
+make never refers to anything outside the book.
 
 `bench/fuzz_loader.py` runs the same properties with many more examples.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import importlib
 import json
 import os
 import shutil
@@ -206,6 +210,7 @@ def test_brand_and_helplines_never_fail_another_way(brand, helplines):
 def test_any_text_that_loads_also_renders_and_packages(title, label, body):
     """Text that passes the loader must not break the templates or the EPUB writer (control
     characters once did)."""
+    from tests.outside_refs import outside_references
     from workbook.editions import Edition
     from workbook.render import render
     from workbook.writers.cover import draw_cover
@@ -227,5 +232,103 @@ def test_any_text_that_loads_also_renders_and_packages(title, label, body):
             return
         rendered = render(book, Edition("epub"))
         write_epub(rendered, book.meta, draw_cover(book.meta), root / "out.epub")
+        assert outside_references(root / "out.epub") == []
     finally:
         shutil.rmtree(root)
+
+
+# --- templates and stylesheets --------------------------------------------------------------
+# Any text a user may put in a template or a stylesheet renders safely or gives a WorkbookError:
+# never another exception, and never an address outside the book in the EPUB it makes (looked
+# at by the tests' own reader, tests/outside_refs.py, and by workbook's final check).
+
+CSS_PIECES = st.sampled_from(
+    [
+        *("p ", "{ ", "} ", "; ", ": ", ", ", "\n", " ", "'", '"', "\\", "/**/", "/*", "*/"),
+        *("background: ", "content: ", "url(", ")", "@import ", "@media print ", "@namespace "),
+        *("image-set(", "src(", "u\\72l(", "h\\74 tp", "://", "//x.example/a.png", "http:"),
+        *("https://x.example/b.css", "data:image/png;base64,iVBO", "#frag", "../../etc/passwd"),
+        *("file:///etc/passwd", "javascript:go()", "fonts/x.ttf", "\\2f\\2f x.example", "<"),
+        *("color: red", "@font-face ", "local(x)", "\\0", "\\A", "!important", "@page "),
+    ]
+)
+TEMPLATE_PIECES = st.sampled_from(
+    [
+        *("{{ ", " }}", "{% ", " %}", "{# ", " #}", "if ", "for x in ", "endfor", "endif"),
+        *("book.", "meta.title", "project_dir", "parts[0]", ".source", ".read_text()", "range("),
+        *("10**9", " * ", "'x'", "|center(", "|format(", ")", "(", "namespace(", "super()"),
+        *("<p>", "</p>", "<style>", "</style>", "<svg xmlns='http://www.w3.org/2000/svg'>"),
+        *("</svg>", "<image href='", "https://x.example/t.png", "'/>", "<a href='"),
+        *("javascript:go()", "<meta http-equiv='refresh' content='0;url=//x.example'/>"),
+        *("<img alt='' src='", "<script>", "</script>", " onload='go()'", " style='"),
+        *("url(", "h\\74 tp://x.example", "@import 'http://x.example/a.css';", "&#9;", "&"),
+        *("<p xml:base='http://x.example/'>", "<foreignObject>", "</foreignObject>", "\n"),
+    ]
+)
+_PROJECTS: dict[str, Path] = {}
+
+
+def small_project(kind: str) -> Path:
+    """One project per kind of property, made once and changed in one file per example."""
+    if kind not in _PROJECTS:
+        root = Path(tempfile.mkdtemp(prefix=f"workbook-{kind}-"))
+        atexit.register(shutil.rmtree, root, True)
+        (root / "chapters").mkdir()
+        (root / "workbook.toml").write_text('title = "T"\ncontents = ["c", "s"]\n')
+        (root / "chapters/c.md").write_text("---\ntitle: C\n---\n\nSome words.\n")
+        sheet = {"title": "S", "sections": [{"fields": [{"type": "question", "label": "Q"}]}]}
+        (root / "chapters/s.yaml").write_text(json.dumps(sheet))
+        _PROJECTS[kind] = root
+    return _PROJECTS[kind]
+
+
+def renders_safely_or_says_why(kind: str, file: str, text: str) -> None:
+    from tests.outside_refs import outside_references
+    from workbook.editions import Edition
+    from workbook.render import environment, render
+    from workbook.writers.cover import draw_cover
+    from workbook.writers.epub import write_epub
+    from workbook.writers.final_check import output_problems
+
+    root = small_project(kind)
+    (root / file).parent.mkdir(exist_ok=True)
+    (root / file).write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        book = load_book(root)
+        env = environment(root)
+        render(book, Edition("print"), env)
+        rendered = render(book, Edition("epub"), env)
+    except WorkbookError as error:
+        assert error.problems and all(p.message for p in error.problems)
+        return
+    out = root / "out.epub"
+    write_epub(rendered, book.meta, draw_cover(book.meta), out)
+    assert outside_references(out) == []
+    assert output_problems(out, "out.epub") == []
+
+
+@contextlib.contextmanager
+def quick_templates():
+    """A template that runs long stops after a second here, not a minute."""
+    module = importlib.import_module("workbook.render.environment")  # not the function
+    saved = module.TEMPLATE_SECONDS
+    module.TEMPLATE_SECONDS = 1.0
+    try:
+        yield
+    finally:
+        module.TEMPLATE_SECONDS = saved
+
+
+@pytest.mark.slow
+@settings(SETTINGS, max_examples=max(20, SETTINGS.max_examples // 5))
+@given(st.lists(CSS_PIECES, max_size=40).map("".join))
+def test_any_stylesheet_renders_safely_or_says_why(css):
+    renders_safely_or_says_why("css", "styles/custom.css", css)
+
+
+@pytest.mark.slow
+@settings(SETTINGS, max_examples=max(20, SETTINGS.max_examples // 5))
+@given(st.lists(TEMPLATE_PIECES, max_size=40).map("".join))
+def test_any_template_renders_safely_or_says_why(template):
+    with quick_templates():
+        renders_safely_or_says_why("template", "templates/epub-part.html", template)

@@ -46,7 +46,7 @@ def test_headings_lists_and_tables_are_in_the_structure_tree(tagged):
     _, pdf = tagged
     counts = structure(pdf)
     parts = len(load_book(ROOT).parts)
-    assert counts["/H1"] == parts + 1  # every part, and the contents
+    assert counts["/H1"] == parts + 2  # every part, the copyright page and the contents
     assert counts["/H2"] > parts
     assert counts["/L"] > 0 and counts["/LI"] == counts["/LBody"] > counts["/L"]
     assert counts["/Table"] > 0 and counts["/TH"] > 0 and counts["/TD"] > 0

@@ -170,6 +170,7 @@ def fill_with_keyboard(page) -> None:
               if (el.type === 'radio') return document.querySelector(
                   `input[name="${el.name}"]:checked`) ? '' : 'choose';
               if (el.type === 'date') return el.value ? '' : 'date';
+              if (el.type === 'number') return el.value ? '' : 'number';
               if (el.tagName === 'TEXTAREA') return el.value ? '' : 'type:' + el.name;
               return '';
             }"""
@@ -182,6 +183,8 @@ def fill_with_keyboard(page) -> None:
             page.keyboard.press("ArrowRight")  # moves to 2 and chooses it
         elif kind == "date":
             page.keyboard.type("01022026")
+        elif kind == "number":
+            page.keyboard.type("2")
         elif kind.startswith("type:"):
             page.keyboard.type(f"Typed into {kind[5:]}")
         elif kind.startswith("add:") and kind not in added:
@@ -290,7 +293,7 @@ def test_the_quick_exit_leaves_the_page(browser, site, how):
 
 def test_answers_are_stored_only_when_asked_and_erased(browser, site):
     context = browser.new_context()
-    page = Watched(context, site).open("signs-checklist.html")
+    page = Watched(context, site).open("therapist-fit-questions.html")
     box = page.locator(".ws-section textarea").first
     box.fill("only on this page")
     page.locator(".ws-section input[type=checkbox]").first.check()

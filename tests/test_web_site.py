@@ -129,13 +129,15 @@ def test_every_form_control_has_a_label(site):
         assert fields, sheet.id
         for control in fields:
             assert control["id"] in refs.labels, f"{sheet.id}: {control} has no label"
-            assert control.get("type") in ("checkbox", "radio", "date", None)
+            assert control.get("type") in ("checkbox", "radio", "date", "number", None)
         html = (site / f"{sheet.id}.html").read_text(encoding="utf-8")
         assert html.count("<fieldset") >= 1 and html.count("<legend") == html.count("<fieldset")
     log = (site / "rupture-repair-log.html").read_text(encoding="utf-8")
     assert "data-add-entry" in log and 'name="rupture-repair-log-1-1-1-1"' in log
-    scale = (site / "signs-checklist.html").read_text(encoding="utf-8")
+    scale = (site / "therapist-fit-questions.html").read_text(encoding="utf-8")
     assert 'type="radio"' in scale and 'type="checkbox"' in scale
+    grid = (site / "signs-checklist.html").read_text(encoding="utf-8")
+    assert 'type="number"' in grid and 'name="signs-checklist-1-1-2-3-1"' in grid
 
 
 def test_the_leave_button_is_on_every_page_and_goes_where_the_settings_say(sample, tmp_path):

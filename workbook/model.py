@@ -9,6 +9,70 @@ from typing import Literal
 
 
 @dataclass(frozen=True)
+class ByMedium:
+    """Text that can differ by medium: "write" on paper, "type" in a form, "note" on a screen.
+    Templates pick one with `text[edition.medium]`; plain text is the same in all three."""
+
+    paper: str = ""
+    form: str = ""
+    screen: str = ""
+    web: str = ""  # a web page's, when it differs from the form's
+
+    @classmethod
+    def same(cls, text: str) -> ByMedium:
+        return cls(text, text, text, text)
+
+    def __getitem__(self, medium: str) -> str:
+        """The text for `medium`; a web page is typed into like a form unless it says."""
+        web = self.web or self.form
+        return {"paper": self.paper, "form": self.form, "screen": self.screen, "web": web}[medium]
+
+    def __bool__(self) -> bool:
+        return bool(self.paper or self.form or self.screen)
+
+
+NO_TEXT = ByMedium()
+
+
+class Rated:
+    """A range of whole numbers to rate with (`first` to `last`), and what the points mean:
+    a label for every point, or for the two ends (`low`, `high`)."""
+
+    first: int
+    points: int
+    labels: tuple[str, ...]
+    low: str
+    high: str
+
+    @property
+    def last(self) -> int:
+        return self.first + self.points - 1
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        return tuple(range(self.first, self.last + 1))
+
+    def point_label(self, number: int) -> str:
+        """What `number` means: its own label, or the end's; "" for a point between ends."""
+        if self.labels:
+            return self.labels[number - self.first]
+        if number == self.first:
+            return self.low
+        return self.high if number == self.last else ""
+
+    @property
+    def key(self) -> str:
+        """The points in words, for tooltips and screens: '0 is Not at all, ..., 4 is Very
+        true' (every labelled point), or '1 to 5, 5 is the most' when nothing is labelled."""
+        named = [(n, self.point_label(n)) for n in self.numbers if self.point_label(n)]
+        if not named:
+            return f"{self.first} to {self.last}, {self.last} is the most"
+        if len(named) == 1 and named[0][0] == self.first:
+            named.append((self.last, "the most"))
+        return ", ".join(f"{n} is {label}" for n, label in named)
+
+
+@dataclass(frozen=True)
 class DateField:
     label: str = "Date"
     kind: Literal["date"] = "date"
@@ -22,15 +86,56 @@ class Checklist:
 
 
 @dataclass(frozen=True)
-class Scale:
-    """Each item rated from 1 to `points`; `low` and `high` name the ends."""
+class Scale(Rated):
+    """Each item rated from `first` to `last` (1 to `points` unless it says)."""
 
     label: str
     items: tuple[str, ...]
     points: int = 5
     low: str = ""
     high: str = ""
+    first: int = 1
+    labels: tuple[str, ...] = ()
     kind: Literal["scale"] = "scale"
+
+    @property
+    def wide(self) -> bool:
+        """More points than fit beside a statement: the statement goes above its circles."""
+        return self.points > 7
+
+
+@dataclass(frozen=True)
+class GridGroup:
+    """A part of a grid: its items, and (if the grid has totals) a total row."""
+
+    label: str
+    items: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.items)
+
+
+@dataclass(frozen=True)
+class Grid(Rated):
+    """Items down the side, `columns` dated columns across: a number from the range in every
+    cell, so the same items can be rated again every few weeks and compared."""
+
+    label: str
+    groups: tuple[GridGroup, ...]
+    columns: int = 6
+    heading: str = "Date"
+    total: str = ""  # the total rows' label; "" for no totals
+    points: int = 5
+    low: str = ""
+    high: str = ""
+    first: int = 1
+    labels: tuple[str, ...] = ()
+    kind: Literal["grid"] = "grid"
+
+    def most(self, group: GridGroup) -> int:
+        """The highest total a group can have."""
+        return group.size * self.last
 
 
 @dataclass(frozen=True)
@@ -52,28 +157,62 @@ class Notes:
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a log. Its answer is written (`lines` tall in entries), ticked from
+    `options` (`pick` one or any), or a number from `first` to `last`. `example` is the
+    worked example's answer: its text, its number, or the options it ticks."""
+
     label: str
     prompt: str
     width: float = 1.0
+    lines: int = 2
+    options: tuple[str, ...] = ()
+    pick: Literal["one", "any"] = "any"
+    first: int | None = None
+    last: int | None = None
+    low: str = ""
+    high: str = ""
+    example: tuple[str, ...] = ()
+
+    @property
+    def answer(self) -> Literal["text", "options", "number"]:
+        if self.options:
+            return "options"
+        return "text" if self.first is None else "number"
+
+    @property
+    def range_text(self) -> str:
+        """'0 to 10', with what the ends mean when it says: '0 is calm, 10 is the worst'."""
+        if self.first is None or self.last is None:
+            return ""
+        ends = [f"{n} is {w}" for n, w in ((self.first, self.low), (self.last, self.high)) if w]
+        return f"{self.first} to {self.last}" + (f" ({', '.join(ends)})" if ends else "")
 
 
 @dataclass(frozen=True)
 class Log:
-    """A table with one row per entry; `rows` rows fit on a printed page."""
+    """One entry per moment. `table`: a row per entry, `rows` of them on a page (landscape
+    unless `landscape` is off); `entries`: a box per entry down the page, `rows` entries."""
 
     columns: tuple[Column, ...]
     rows: int = 4
     label: str = ""
+    layout: Literal["table", "entries"] = "table"
+    landscape: bool = True
+    entry: str = "Entry"  # what an entry is called: "Entry 1", "Goal 1"
     kind: Literal["log"] = "log"
 
+    @property
+    def example(self) -> bool:
+        return any(c.example for c in self.columns)
 
-Field = DateField | Checklist | Scale | Question | Notes | Log
+
+Field = DateField | Checklist | Scale | Grid | Question | Notes | Log
 
 
 @dataclass(frozen=True)
 class Section:
     heading: str
-    intro: str
+    intro: ByMedium
     fields: tuple[Field, ...]
 
 
@@ -111,15 +250,23 @@ class Chapter:
 class Worksheet:
     id: str
     title: str
-    instructions: str
+    instructions: ByMedium
     sections: tuple[Section, ...]
     source: Path
     kind: Literal["worksheet"] = "worksheet"
 
     @property
     def has_log(self) -> bool:
-        """Logs are wide tables: print puts such a worksheet on landscape pages."""
         return any(f.kind == "log" for s in self.sections for f in s.fields)
+
+    @property
+    def landscape(self) -> bool:
+        """A log laid out as a wide table puts its worksheet on landscape pages in print."""
+        return any(
+            isinstance(f, Log) and f.layout == "table" and f.landscape
+            for s in self.sections
+            for f in s.fields
+        )
 
 
 Part = Chapter | Worksheet
@@ -134,7 +281,8 @@ class Region:
 
 @dataclass(frozen=True)
 class Helpline:
-    """One service. `checked` is the day its number was checked against the organisation's own
+    """One service: who it is for, how to reach it (call, text, chat, email, or `how` in words)
+    and when. `checked` is the day its number was checked against the organisation's own
     site, or None when it has not been (then `note` says so)."""
 
     region: str
@@ -143,6 +291,24 @@ class Helpline:
     source: str
     checked: dt.date | None
     note: str = ""
+    for_whom: str = ""
+    call: str = ""
+    text: str = ""
+    chat: str = ""
+    email: str = ""
+    hours: str = ""
+
+    @property
+    def ways(self) -> tuple[str, ...]:
+        """How to reach it, one way a line: 'Call 116 123', 'Text SHOUT to 85258', ..."""
+        ways = (
+            f"Call {self.call}" if self.call else "",
+            f"Text {self.text}" if self.text else "",
+            f"Chat at {self.chat}" if self.chat else "",
+            f"Email {self.email}" if self.email else "",
+            self.how,
+        )
+        return tuple(way for way in ways if way)
 
 
 @dataclass(frozen=True)
@@ -158,6 +324,12 @@ class Helplines:
         if code is None:
             return self.services
         return tuple(s for s in self.services if s.region == code)
+
+    def by_region(self, code: str | None) -> tuple[tuple[Region, tuple[Helpline, ...]], ...]:
+        """The services to show, grouped by region in the order of `regions`."""
+        listed = self.services_for(code)
+        groups = ((r, tuple(s for s in listed if s.region == r.code)) for r in self.regions)
+        return tuple((region, services) for region, services in groups if services)
 
 
 @dataclass(frozen=True)
@@ -201,6 +373,8 @@ class Metadata:
     date: dt.date
     description: str = ""
     publisher: str = ""
+    license: str = ""  # the content's licence, on the copyright page
+    permission: str = ""  # a line on every printed worksheet: who may copy it
 
 
 # Where the web edition's "Leave this site" button goes: a busy, neutral page that says

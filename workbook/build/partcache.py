@@ -31,15 +31,23 @@ from workbook import __version__
 from workbook.build.cache import _add_tree, _versions, cache_root, sha256_file
 from workbook.model import Book
 from workbook.resources import PACKAGE_DIR, font_dir
+from workbook.safefiles import Refused, read_limited
 from workbook.writers.partrecords import PageRecord, PartLayout, Reads
 
 MAGIC = b"workbook-part 1\n"
 LIMIT = 100_000_000  # bytes kept; a default workbook's three editions take about 3 MB
 
 
+def part_cache(book: Book) -> PartCache | None:
+    """The part cache beside the build records, or None when there is nowhere to keep it
+    (cache_root has said so in a note)."""
+    root = cache_root()
+    return None if root is None else PartCache(book, root)
+
+
 class PartCache:
-    def __init__(self, book: Book) -> None:
-        self.folder = cache_root() / "parts"
+    def __init__(self, book: Book, root: Path) -> None:
+        self.folder = root / "parts"
         self.base = _base_key(book)
         self.project = book.project_dir.resolve()
         self.stored = 0
@@ -54,7 +62,7 @@ class PartCache:
         """The part kept under `key`, or None (none kept, unreadable, or a picture changed)."""
         path = self._path(key)
         try:
-            data = path.read_bytes()
+            data = read_limited(path, LIMIT)  # a regular file only, never waited on
             part, deps = _decode(data)
             part = dataclasses.replace(part, fonts=tuple(self._fonts(part.fonts)))
         except (OSError, ValueError, TypeError, KeyError):
@@ -80,8 +88,8 @@ class PartCache:
     def get_bytes(self, key: str) -> bytes | None:
         """Bytes kept under `key` (a book's margins), or None."""
         try:
-            data = self._path(key, ".bin").read_bytes()
-        except OSError:
+            data = read_limited(self._path(key, ".bin"), LIMIT)
+        except Refused:
             return None
         checksum, _, payload = data.partition(b"\n")
         return payload if hashlib.sha256(payload).hexdigest().encode() == checksum else None
@@ -95,7 +103,7 @@ class PartCache:
     def _fonts(self, names: Any) -> Iterator[tuple[str, bytes]]:
         """The font programs a part's record names by their sha256."""
         for name, digest in names:
-            program = self._font_path(digest).read_bytes()
+            program = read_limited(self._font_path(digest), LIMIT)
             if hashlib.sha256(program).hexdigest() != digest:
                 raise ValueError("damaged")
             yield name, program

@@ -22,10 +22,12 @@ from typing import Any
 from workbook.build import parallel
 from workbook.build.cache import BuildCache
 from workbook.build.jobs import Job, Plan
-from workbook.build.partcache import PartCache
+from workbook.build.partcache import part_cache
 from workbook.editions import Download, Edition, Personal
+from workbook.errors import WorkbookError
 from workbook.render import environment
-from workbook.writers import writer_for
+from workbook.writers import fontfolders, writer_for
+from workbook.writers.final_check import output_problems
 from workbook.writers.laidout import LaidOut
 from workbook.writers.layouts import BLANK, Layouts, Pending, lay_out_editions, print_edition_for
 from workbook.writers.partstore import NoStore, PartStore
@@ -107,8 +109,10 @@ def _build(
     if not todo:
         return set()
     env = environment(plan.book.project_dir)
+    parallel.at_child_exit(fontfolders.remove_mine)  # a worker leaves no font folder behind
     groups = layout_groups(todo)
-    store: PartStore = PartCache(plan.book) if plan.use_cache else NoStore()
+    kept = part_cache(plan.book) if plan.use_cache else None
+    store: PartStore = NoStore() if kept is None else kept
     layouts = [Layouts(g[0].packet, env, step, g[0].downloads, store) for g in groups]
     wanted = [(each, *_layout_of(group[0])) for each, group in zip(layouts, groups, strict=True)]
     pending = lay_out_editions([w for w in wanted if w[1].record.paged], parallel.run_each, store)
@@ -209,8 +213,13 @@ def _layout_edition(job: Job) -> Edition:
 
 
 def _write_all(jobs: list[Job], layouts: Layouts, temps: dict[str, Path]) -> GroupResult:
+    """Write each job's file, then check its final bytes: a problem there stops the build
+    before anything is moved into the output folder."""
     details = {}
     for job in jobs:
         write = writer_for(job.edition)
         details[job.name] = write(job.edition, job.personal, layouts, temps[job.name])
+        problems = output_problems(temps[job.name], job.name)
+        if problems:
+            raise WorkbookError(problems)
     return details, set(layouts.read)

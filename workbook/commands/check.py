@@ -1,5 +1,6 @@
 """`workbook check`: every problem in a workbook, found without building it; optionally, the
-built files checked too (each PDF opens and has every part; each EPUB passes epubcheck)."""
+built files checked too (each PDF opens and has every part; each EPUB passes epubcheck; nothing
+in either refers to anything outside the book)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from workbook.editions import Edition, Personal, variants
 from workbook.errors import Problem, WorkbookError
 from workbook.model import Book
 from workbook.render import Environment, environment, render, render_personal
+from workbook.render.environment import TemplateRunaway
 from workbook.sources.loader import load_book
+from workbook.writers.final_check import output_problems
 
 # A client's page is rendered too, so a template's client branch is checked like the rest.
 SAMPLE_CLIENT = Personal("Sam Sample", "1 January 2026")
@@ -43,15 +46,17 @@ def check(project_dir: Path, outputs: Path | None) -> CheckReport:
 def _check_sources(project_dir: Path, outputs: Path | None, report: CheckReport) -> None:
     try:
         book = load_book(project_dir)
+        env = environment(book.project_dir)
     except WorkbookError as error:
         report.problems.extend(error.problems)
         return
-    env = environment(book.project_dir)
     for edition in _editions(book):
         try:
             _render(book, edition, env)
         except WorkbookError as error:
             report.problems.extend(p for p in error.problems if p not in report.problems)
+            if isinstance(error, TemplateRunaway):
+                break  # every other render would run away the same way, as long
     chapters = sum(1 for p in book.parts if p.kind == "chapter")
     counts = f"{_count(chapters, 'chapter')}, {_count(len(book.parts) - chapters, 'worksheet')}"
     report.lines.append(f"Checked {counts}, their templates and styles.")
@@ -97,6 +102,8 @@ def check_outputs(book: Book, folder: Path, report: CheckReport) -> None:
         _check_pdf(book, pdf, report)
     for epub in epubs:
         _check_epub(book, epub, report)
+    for path in pdfs + epubs:
+        _check_references(path, report)
 
 
 def _check_pdf(book: Book, path: Path, report: CheckReport) -> None:
@@ -122,6 +129,16 @@ def _check_pdf(book: Book, path: Path, report: CheckReport) -> None:
                 report.problems.append(Problem(path.name, message))
     if len(report.problems) == found:
         report.lines.append(f"{path.name}: opens, {pages} pages, every part in its bookmarks.")
+
+
+def _check_references(path: Path, report: CheckReport) -> None:
+    """What a build checks in every file it writes: nothing refers outside the book."""
+    try:
+        problems = output_problems(path, path.name)
+    except Exception as error:  # a damaged file: opening it was reported above
+        report.notes.append(f"{path.name}: its links and addresses could not be read ({error})")
+        return
+    report.problems.extend(problems)
 
 
 def _check_epub(book: Book, path: Path, report: CheckReport) -> None:

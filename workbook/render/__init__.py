@@ -15,14 +15,16 @@ from workbook.editions import Download, Edition, Personal
 from workbook.errors import Problem, WorkbookError
 from workbook.model import Book
 from workbook.render.documents import BACK_PAGE, TITLE_PAGE, Document, Rendered
-from workbook.render.environment import Environment, environment, fill
+from workbook.render.environment import Environment, environment, fill, project_templates
 from workbook.render.epub_docs import epub_documents, title_page
 from workbook.render.fieldfont import field_font_url
 from workbook.render.pages import PageMap
-from workbook.render.safety import html_problems
+from workbook.render.safety import html_findings, html_problems, svg_problems, xml_findings
 from workbook.render.site_docs import finish_page, media_names, site_documents, site_images
 from workbook.render.stylesheets import edition_css
+from workbook.render.view import for_templates
 from workbook.resources import font_dir
+from workbook.safefiles import Refused, display_name, read_inside
 
 __all__ = [
     "BACK_PAGE",
@@ -35,6 +37,8 @@ __all__ = [
     "render_personal",
 ]
 
+EPUB_ROOT = "EPUB"  # where ebooklib puts the book's files inside the zip
+MAX_LOGO_BYTES = 20_000_000
 FONT_FILES = (
     "AtkinsonHyperlegible-Regular.ttf",
     "AtkinsonHyperlegible-Bold.ttf",
@@ -60,7 +64,7 @@ def render(
     fonts = tuple(font_dir() / name for name in FONT_FILES)
     if edition.site:
         docs = site_documents(book, _bind(env, context), downloads, book.brand is not None)
-        _check_safe(book.project_dir, docs)
+        _check_safe(book, edition, docs)
         names = media_names(book)
         docs = tuple(finish_page(doc, names, book.meta.slug) for doc in docs)
         return Rendered(edition, docs, css, fonts, site_images(book) + _images(book))
@@ -68,13 +72,13 @@ def render(
         template = _bind(env, context)
         title = personal is not None or book.brand is not None
         docs, images = epub_documents(book, pages, template, title, book.brand is not None)
-        _check_safe(book.project_dir, docs)
+        _check_safe(book, edition, docs)
         source = pages.source if pages else ""
         return Rendered(edition, docs, css, fonts, images + _images(book), source)
     docs = (_whole(env, book, edition, context),)
     if edition.booklet:  # a spare page to pad the booklet to a multiple of four pages
         docs += (Document("notes.html", "Notes", fill(env, "notes.html", context)),)
-    _check_safe(book.project_dir, docs)
+    _check_safe(book, edition, docs)
     return Rendered(edition=edition, documents=docs, css=css, fonts=fonts)
 
 
@@ -101,16 +105,35 @@ def render_personal(
     return Document("cover.html", book.meta.title, html)
 
 
-def _check_safe(project_dir: Path, docs: tuple[Document, ...]) -> None:
-    """No script, frame, event handler, attachment or web fetch reaches an output."""
-    own = project_dir / "templates"
-    templates = sorted(p for p in own.rglob("*") if p.is_file() and not p.is_symlink())
+def _check_safe(book: Book, edition: Edition, docs: tuple[Document, ...]) -> None:
+    """No script, frame, event handler, attachment or fetch from outside the book reaches an
+    output: not from the documents, nor from an SVG logo."""
+    templates = project_templates(book.project_dir)
     problems: list[Problem] = []
     for doc in docs:
         where = f"templates (making '{doc.part.id if doc.part else doc.name}')"
-        problems.extend(html_problems(doc.html, where, templates, project_dir))
+        if edition.site:  # web pages; a chapter's pictures are still written from a folder down
+            findings = html_findings(doc.html, packaged_at=f"site/{doc.name}")
+        elif edition.packaged:
+            findings = xml_findings(doc.html, packaged_at=f"{EPUB_ROOT}/{doc.name}")
+        else:
+            findings = html_findings(doc.html)
+        problems.extend(html_problems(findings, where, templates, book.project_dir))
+    logo = book.brand.logo if book.brand else None
+    if logo is not None and logo.suffix.lower() == ".svg":
+        problems.extend(_logo_problems(logo, book.project_dir))
     if problems:
         raise WorkbookError(dict.fromkeys(problems))
+
+
+def _logo_problems(logo: Path, project_dir: Path) -> list[Problem]:
+    name = display_name(logo, project_dir.resolve())
+    try:
+        # Checked when the brand was read: inside the workbook, or beside a --brand file.
+        data = read_inside(logo, (project_dir.resolve(), logo.resolve()), MAX_LOGO_BYTES)
+    except Refused as refusal:
+        return [Problem(name, f"cannot be used: {refusal}")]
+    return svg_problems(data, name)
 
 
 def _bind(env: Environment, context: dict[str, object]) -> Callable[..., str]:
@@ -123,11 +146,11 @@ def _context(book: Book, edition: Edition, personal: Personal | None) -> dict[st
     packaged = edition.record.packaged
     helplines = book.helplines
     context: dict[str, object] = {
-        "book": book,
+        "book": for_templates(book),
         "meta": book.meta,
         "edition": edition,
         "font_base": _font_base(edition),
-        "brand": book.brand,
+        "brand": for_templates(book.brand),
         "client": personal,
         "logo_src": _logo_src(book, packaged, "" if edition.site else "../"),
         "region": helplines.region(edition.region) if helplines else None,

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 NUMBER = re.compile(r"(?<![\w+])\+?\d[\d \-]*\d|(?<![\w+])\d")
 TEXT_WORD_TO = re.compile(r"\btext\s+(\w+)\s+to\s*$", re.IGNORECASE)
 TEXT_ALSO = re.compile(r"\btext\s*$", re.IGNORECASE)
+TEXT_ONLY = re.compile(r"^\s*text\s*$", re.IGNORECASE)  # "Text 0477 13 11 14": a number to text
 SHORTEST = 3  # digits: "000" is a number to call, "24/7" is not
 
 
@@ -28,6 +29,8 @@ def reach_links(how: str) -> Markup:
         if word := TEXT_WORD_TO.search(lead):
             body = escape(word.group(1))
             out.append(f'<a href="sms:{digits}?&amp;body={body}">{escape(number)}</a>')
+        elif TEXT_ONLY.match(lead):
+            out.append(f'<a href="sms:{digits}">{escape(number)}</a>')
         else:
             out.append(f'<a href="tel:{digits}">{escape(number)}</a>')
             if TEXT_ALSO.search(lead):

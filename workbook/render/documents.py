@@ -11,6 +11,7 @@ from workbook.model import Part
 # EPUB files around the parts; fixed names that never carry a client's name.
 TITLE_PAGE = "text/title-page.xhtml"
 BACK_PAGE = "text/from-your-therapist.xhtml"
+COPYRIGHT_PAGE = "text/copyright.xhtml"
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Document:
     title: str
     html: str
     part: Part | None = None
-    kind: str = "part"  # "book", "part", "cover", "nav", "title" or "back"
+    kind: str = "part"  # "book", "part", "cover", "nav", "title", "copyright" or "back"
 
 
 @dataclass(frozen=True)

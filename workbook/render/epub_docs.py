@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from lxml import etree
 
 from workbook.errors import Problem, WorkbookError
 from workbook.model import Book, Part
-from workbook.render.documents import BACK_PAGE, TITLE_PAGE, Document
+from workbook.render.documents import BACK_PAGE, COPYRIGHT_PAGE, TITLE_PAGE, Document
 from workbook.render.pages import PageMap, PageStart, keys_in, mark_page_breaks
+from workbook.sources.media import package_name
 
 Template = Callable[..., str]
 XHTML_HEAD = "<?xml version='1.0' encoding='utf-8'?>\n<!DOCTYPE html>\n"
@@ -24,35 +26,38 @@ def epub_documents(
     """Cover, parts and nav, in reading order, and the images to pack: (path in EPUB, file).
     A branded or client's copy adds a title page after the cover and a back page at the end."""
     starts = pages.starts if pages else ()
-    cover = _parse(template("epub-cover.html"))
+    cover = _page(template, "epub-cover.html")
+    rights = _page(template, "standalone.html", inner="copyright.html", to_root="../")
     parts = [
-        (part, _parse(template("epub-part.html", part=part, to_root="../"))) for part in book.parts
+        (part, _page(template, "epub-part.html", part=part, to_root="../")) for part in book.parts
     ]
     images: dict[str, Path] = {}
     for part, root in parts:
         images.update(_relink_images(root, part, book.project_dir))
-    nav_keys = keys_in(_parse(template("epub-nav.html", page_list=())))
+    nav_keys = keys_in(_page(template, "epub-nav.html", page_list=()))
     where = {key: "cover.xhtml" for key in keys_in(cover)}
+    where.update({key: COPYRIGHT_PAGE for key in keys_in(rights)})
     where.update({key: "nav.xhtml" for key in nav_keys})
     for part, root in parts:
         where.update({key: f"text/{part.id}.xhtml" for key in keys_in(root)})
     page_list = _page_list(starts, where)
-    nav = _parse(template("epub-nav.html", page_list=page_list))
+    nav = _page(template, "epub-nav.html", page_list=page_list)
     docs = [_document("cover.xhtml", "Cover", cover, starts, kind="cover")]
     if with_title:
         docs.append(title_page(template))
+    docs.append(_document(COPYRIGHT_PAGE, "About this edition", rights, starts, kind="copyright"))
     docs.append(_document("nav.xhtml", "Contents", nav, starts, kind="nav"))
     for part, root in parts:
         docs.append(_document(f"text/{part.id}.xhtml", part.title, root, starts, part=part))
     if with_back:
-        back = _parse(template("standalone.html", inner="back.html", to_root="../"))
+        back = _page(template, "standalone.html", inner="back.html", to_root="../")
         docs.append(_document(BACK_PAGE, "From your therapist", back, (), kind="back"))
     return tuple(docs), tuple(sorted(images.items()))
 
 
 def title_page(template: Template) -> Document:
     """The page with the practice and, in a client's copy, "Prepared for NAME"."""
-    root = _parse(template("standalone.html", inner="cover.html", to_root="../"))
+    root = _page(template, "standalone.html", inner="cover.html", to_root="../")
     return _document(TITLE_PAGE, "Title page", root, (), kind="title")
 
 
@@ -78,9 +83,21 @@ def _document(
     return Document(name, title, html, part=part, kind=kind)
 
 
-def _parse(html: str) -> Any:
+def _page(template: Template, name: str, **extra: Any) -> Any:
+    """The template's page, parsed: an EPUB's pages must be well-formed XHTML."""
+    html = template(name, **extra)
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    return etree.fromstring(html.encode("utf-8"), parser)
+    try:
+        root = etree.fromstring(html.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as error:
+        message = (
+            f"makes a page for the EPUB that is not well-formed XHTML ({error.msg}); close "
+            "every tag (<br/>, <img .../>) and write & as &amp;"
+        )
+        raise WorkbookError([Problem(f"templates/{name}", message)]) from None
+    if root is None:
+        raise WorkbookError([Problem(f"templates/{name}", "makes an empty page for the EPUB")])
+    return root
 
 
 def _relink_images(root: Any, part: Part, project_dir: Path) -> dict[str, Path]:
@@ -91,7 +108,7 @@ def _relink_images(root: Any, part: Part, project_dir: Path) -> dict[str, Path]:
     file = part.source.resolve().relative_to(project).as_posix()
     for img in root.iter("{http://www.w3.org/1999/xhtml}img"):
         src = img.get("src", "")
-        path = (part.source.parent / src).resolve()
+        path = (part.source.parent / unquote(src)).resolve()  # encoded once by media.py
         if "://" in src or src.startswith(("data:", "/")) or not path.is_relative_to(project):
             problems.append(Problem(file, f"image '{src}': use a file inside the workbook folder"))
         elif not path.is_file():
@@ -103,7 +120,7 @@ def _relink_images(root: Any, part: Part, project_dir: Path) -> dict[str, Path]:
             )
             problems.append(Problem(file, message))
         else:
-            inside = "images/" + path.relative_to(project).as_posix()
+            inside = package_name(path.relative_to(project).as_posix())
             img.set("src", "../" + inside)
             found[inside] = path
     if problems:

@@ -10,6 +10,7 @@ from workbook.errors import Problems
 from workbook.model import Helpline, Helplines, Region
 from workbook.resources import bundled_root
 from workbook.safefiles import read_text
+from workbook.sources import bounds
 from workbook.sources.located import Located
 from workbook.sources.regions import REGIONS
 from workbook.sources.schema import Checker
@@ -18,8 +19,11 @@ from workbook.sources.yamldata import load_yaml
 HELPLINES_FILE = "helplines.yaml"
 MAX_HELPLINES_BYTES = 5_000_000
 REGION_KEYS = ("name", "emergency")
-SERVICE_KEYS = ("region", "name", "how", "source", "checked", "note")
-REQUIRED_TEXT = ("name", "how", "source")  # a service's region is a choice, its note optional
+# `for` is who the service is for; call, text, chat and email are ways to reach it (`how` says
+# it in words); hours say when.
+WAYS = ("call", "text", "chat", "email", "how")
+SERVICE_KEYS = ("region", "name", "for", *WAYS, "hours", "source", "checked", "note")
+REQUIRED_TEXT = ("name", "source")  # a service's region is a choice, the rest optional
 
 # A workbook's language tag names its region: en-GB -> uk. Other tags give every region.
 LANGUAGE_REGIONS = {
@@ -73,16 +77,34 @@ def _regions(checker: Checker, data: Located) -> tuple[Region, ...]:
 
 def _services(checker: Checker, data: Located) -> tuple[Helpline, ...]:
     services = []
-    for value, line in checker.items(data, "services", "service"):
+    for index, (value, line) in enumerate(checker.items(data, "services", "service")):
+        if bounds.SERVICES.over(index + 1):
+            checker.problem(bounds.SERVICES.message(), line)
+            break
         entry = checker.mapping(value, "a service", line)
         if entry is None:
             continue
         checker.keys(entry, SERVICE_KEYS, "a service")
         texts = {key: checker.text(entry, key, required=True) for key in REQUIRED_TEXT}
+        ways = {key: checker.text(entry, key) for key in WAYS}
+        if not any(ways.values()):
+            checker.problem(
+                "a service needs a way to reach it: 'call', 'text', 'chat', 'email' or 'how'", line
+            )
         region = checker.choice(entry, "region", REGIONS, required=True) or ""
         checked = checker.date(entry, "checked")
         note = checker.text(entry, "note")
         if checked is None and not note:
             checker.problem("a service not checked yet needs a 'note' saying so", line)
-        services.append(Helpline(region=region, **texts, checked=checked, note=note))
+        services.append(
+            Helpline(
+                region=region,
+                **texts,
+                **ways,
+                checked=checked,
+                note=note,
+                for_whom=checker.text(entry, "for"),
+                hours=checker.text(entry, "hours"),
+            )
+        )
     return tuple(services)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from workbook import model
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
 from workbook.safefiles import read_text
+from workbook.sources import bounds
+from workbook.sources.bounds import Bound
 from workbook.sources.helplines import HELPLINES_FILE, read_helplines
 from workbook.sources.markdown import make_parser, render_blocks, split_front_matter
 from workbook.sources.media import MediaCollector
@@ -20,8 +23,11 @@ from workbook.sources.yamldata import load_yaml
 
 CHAPTERS_DIR = "chapters"
 FRONT_MATTER_KEYS = ("title", "summary", "content_note")
-MAX_SOURCE_BYTES = 5_000_000
-MAX_BOOK_BYTES = 10_000_000  # about 3,500 printed pages: past that, layout takes too long
+# A part of 1 MB is some 170,000 words, far past any real chapter; past that, even reading
+# it takes long (markdown-it parses a 1 MB chapter in up to 15 s, 5 MB in over a minute).
+MAX_SOURCE_BYTES = 1_000_000
+# Some 1,200 printed pages: as much as the bounds on blocks and fields let through.
+MAX_BOOK_BYTES = 4_000_000
 
 
 def load_book(project_dir: Path) -> model.Book:
@@ -30,21 +36,25 @@ def load_book(project_dir: Path) -> model.Book:
     parts: list[model.Part] = []
     sources: list[Path] = [config.path]
     md = make_parser()
+    counts: dict[Bound, int] = {}  # what the chapters hold, for the workbook's bounds
     total = 0
     for part_id in config.contents:
         path = _find_part(config, part_id, problems)
         if path is None:
             continue
         sources.append(path)
+        size = _size(path)
+        total += size if size <= MAX_SOURCE_BYTES else 0  # too large alone: read_source says
+        if total > MAX_BOOK_BYTES:  # no need to read on: say so once, now
+            message = "the chapters and worksheets are more than 4 MB together; make two workbooks"
+            problems.add("workbook.toml", message)
+            break
         try:
-            parts.append(_load_part(path, part_id, config, md, problems))
-            total += path.stat().st_size
+            parts.append(_load_part(path, part_id, config, md, problems, counts))
         except WorkbookError as error:
             problems.extend(error)
     helplines = _helplines(config, parts, problems)
-    if total > MAX_BOOK_BYTES:
-        message = "the chapters and worksheets are more than 10 MB together; make two workbooks"
-        problems.add("workbook.toml", message)
+    _check_book_bounds(parts, counts, problems, config.line_of("contents"))
     problems.raise_if_any()
     meta = model.Metadata(
         title=config.title,
@@ -55,6 +65,8 @@ def load_book(project_dir: Path) -> model.Book:
         date=_edition_date(config, sources),
         description=config.description or config.subtitle,
         publisher=config.brand.practice if config.brand else "",
+        license=config.license,
+        permission=config.permission,
     )
     return model.Book(
         meta=meta,
@@ -65,6 +77,43 @@ def load_book(project_dir: Path) -> model.Book:
         helplines=helplines,
         settings=config.build,
     )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # read_source says what is wrong with it
+        return 0
+
+
+def _check_book_bounds(
+    parts: list[model.Part], counts: dict[Bound, int], problems: Problems, line: int | None
+) -> None:
+    """What every part holds, added up, against the workbook's bounds (bounds.py)."""
+    fields = [
+        f for part in parts if part.kind == "worksheet" for s in part.sections for f in s.fields
+    ]
+    images = {m.path for part in parts if isinstance(part, model.Chapter) for m in part.media}
+    totals = {
+        bounds.BOOK_BLOCKS: counts.get(bounds.BLOCKS, 0),
+        bounds.BOOK_MARKS: counts.get(bounds.MARKS, 0),
+        bounds.BOOK_PROMPTS: counts.get(bounds.PROMPTS, 0),
+        bounds.BOOK_IMAGES: len(images),
+        bounds.BOOK_IMAGE_MB: -(-sum(_size(path) for path in images) // 1_000_000),
+        bounds.BOOK_FIELDS: len(fields),
+        bounds.BOOK_ITEMS: sum(_items(f) for f in fields),
+        bounds.BOOK_LOGS: sum(1 for f in fields if f.kind == "log"),
+    }
+    for bound, count in totals.items():
+        if bound.over(count):
+            problems.add("workbook.toml", bound.message(), line)
+
+
+def _items(field: model.Field) -> int:
+    """The items a field rates or ticks: a checklist's, a scale's, a grid's in every group."""
+    if isinstance(field, model.Grid):
+        return sum(group.size for group in field.groups)
+    return len(field.items) if isinstance(field, model.Checklist | model.Scale) else 0
 
 
 def _helplines(
@@ -98,18 +147,25 @@ def _find_part(config: Config, part_id: str, problems: Problems) -> Path | None:
 
 
 def read_source(path: Path, file: str, root: Path) -> str:
-    """A chapter's or worksheet's text (see `read_text`): at most 5 MB, and not empty."""
+    """A chapter's or worksheet's text (see `read_text`): at most 1 MB, and not empty."""
     text = read_text(path, file, (root,), MAX_SOURCE_BYTES, too_large="split it into smaller parts")
     if not text.strip():
         raise WorkbookError([Problem(file, "is empty")])
     return text
 
 
-def _load_part(path: Path, part_id: str, config: Config, md: Any, problems: Problems) -> model.Part:
+def _load_part(
+    path: Path,
+    part_id: str,
+    config: Config,
+    md: Any,
+    problems: Problems,
+    counts: dict[Bound, int],
+) -> model.Part:
     file = path.relative_to(config.project_dir).as_posix()
     text = read_source(path, file, config.project_dir)
     if path.suffix == ".md":
-        return _load_chapter(text, path, part_id, file, md, config.project_dir)
+        return _load_chapter(text, path, part_id, file, md, config.project_dir, counts)
     worksheet = read_worksheet(load_yaml(text, file), part_id, path, file, problems)
     if worksheet is None:
         raise WorkbookError([])
@@ -117,7 +173,13 @@ def _load_part(path: Path, part_id: str, config: Config, md: Any, problems: Prob
 
 
 def _load_chapter(
-    text: str, path: Path, part_id: str, file: str, md: Any, project_dir: Path
+    text: str,
+    path: Path,
+    part_id: str,
+    file: str,
+    md: Any,
+    project_dir: Path,
+    counts: dict[Bound, int],
 ) -> model.Chapter:
     """Front matter and body are both checked, so one run lists the problems of each."""
     front_text, body, body_line = split_front_matter(text, file)
@@ -129,7 +191,7 @@ def _load_chapter(
         values = dict.fromkeys(FRONT_MATTER_KEYS, "")
     images = MediaCollector(project_dir, file, problems)
     try:
-        blocks = render_blocks(md, body, file, body_line, images)
+        blocks = render_blocks(md, body, file, body_line, images, counts)
     except WorkbookError as error:
         problems.extend(error)
     problems.raise_if_any()
@@ -158,7 +220,7 @@ def source_date_epoch() -> dt.date | None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None:
         return None
-    if not epoch.strip().isdigit():
+    if not re.fullmatch("[0-9]{1,30}", epoch.strip()):  # ASCII: '²'.isdigit() is true
         message = f"SOURCE_DATE_EPOCH='{epoch[:30]}' must be a whole number of seconds since 1970"
         raise WorkbookError([Problem("environment", message)])
     try:

@@ -10,6 +10,7 @@ draws worksheet questions (ruled lines on paper, a form field, a plain prompt on
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -20,11 +21,28 @@ from mdit_py_plugins.container import container_plugin
 
 from workbook.errors import Problem, Problems, WorkbookError
 from workbook.model import HelplineTable, Question
+from workbook.sources import bounds
+from workbook.sources.bounds import Bound, Tally
 
 DEFAULT_PROMPT_LINES = 4
 MAX_LINES = 20
 MAX_INLINE_DEPTH = 30
 MAX_TABLE_COLUMNS = 12
+# What a chapter's block count counts: each is a box the layout places (a tight list's
+# paragraphs are hidden inside their items, and not counted again).
+BLOCK_TOKENS = {
+    "paragraph_open",
+    "heading_open",
+    "list_item_open",
+    "tr_open",
+    "blockquote_open",
+    "hr",
+    "fence",
+    "code_block",
+}
+MARK_CHARACTER = r"[*_`\[~]"  # what opens emphasis, code, links and struck text
+PLAIN = {"text", "softbreak"}  # inline tokens that are no box of their own
+_WHOLE = re.compile("[0-9]{1,6}")
 _PARAMS = re.compile(r"^reflect(?:\s+lines\s*=\s*(\S+))?\s*$")
 
 
@@ -63,13 +81,20 @@ def render_blocks(
     file: str,
     first_line: int,
     images: Callable[[str, int], str | None] | None = None,
+    counts: dict[Bound, int] | None = None,
 ) -> tuple[Any, ...]:
     """Markdown to a tuple of HTML strings, `Question` prompts and helpline tables, in order.
-    `images` checks each image address and gives the one to use (None: refused, and noted).
+    `images` checks each image address and gives the one to use (None: refused, and noted);
+    `counts` adds up what the chapter holds (blocks, prompts, ...) for the workbook's bounds.
     Every problem in the body is collected and raised together."""
-    tokens = md.parse(body)
     problems = Problems()
-    _check_limits(tokens, file, first_line, problems)
+    _check_before_parsing(body, file, first_line)
+    tokens = md.parse(body)
+    tally = _check_limits(tokens, file, first_line, problems)
+    if tally.passed:  # past a bound: not one image is decoded, nothing is rendered
+        problems.raise_if_any()
+    if counts is not None:
+        counts.update({bound: counts.get(bound, 0) + n for bound, n in tally.counts.items()})
     _resolve_images(tokens, first_line, images)
     blocks: list[str | Question | HelplineTable] = []
     pending: list[Token] = []
@@ -100,14 +125,36 @@ def render_blocks(
     return tuple(blocks)
 
 
-def _check_limits(tokens: list[Token], file: str, first_line: int, problems: Problems) -> None:
-    """Text nested past what a page can show (thousands of '*' or '[') or tables too wide to
-    print would make the layout run out of depth or time: say so instead."""
-    line, columns = first_line, 0
+def _check_before_parsing(body: str, file: str, first_line: int) -> None:
+    """Counts that bound how long parsing takes, found without parsing: markdown-it needs
+    a minute for a flood of 5 MB of lines or of emphasis marks."""
+    for bound, pattern in ((bounds.LINES, "\n"), (bounds.MARK_CHARACTERS, MARK_CHARACTER)):
+        found = re.finditer(pattern, body)
+        passing = next(itertools.islice(found, bound.most, None), None)
+        if passing is not None:
+            line = first_line + body.count("\n", 0, passing.start())
+            raise WorkbookError([Problem(file, bound.message(), line)])
+
+
+def _check_limits(tokens: list[Token], file: str, first_line: int, problems: Problems) -> Tally:
+    """Text nested past what a page can show (thousands of '*' or '['), tables too wide to
+    print, and more blocks, table rows, prompts or images than a chapter may hold
+    (bounds.py) would make the layout run out of depth or time: say so instead. The tally
+    holds the chapter's counts, for the workbook's own bounds."""
+    tally = Tally(lambda message, line: problems.add(file, message, line))
+    line, columns, rows = first_line, 0, 0
     for token in tokens:
         line = first_line + token.map[0] if token.map else line
+        if token.type in BLOCK_TOKENS and not token.hidden:
+            tally.take(bounds.BLOCKS, line)
         if token.type == "table_open":
-            columns = 0
+            columns = rows = 0
+        elif token.type == "tr_open":
+            rows += 1
+            if rows == bounds.TABLE_ROWS.most + 1:
+                tally.alone(bounds.TABLE_ROWS, line, rows)
+        elif token.type == "container_reflect_open":
+            tally.take(bounds.PROMPTS, line)
         elif token.type == "th_open":
             columns += 1
             if columns == MAX_TABLE_COLUMNS + 1:
@@ -116,6 +163,14 @@ def _check_limits(tokens: list[Token], file: str, first_line: int, problems: Pro
         elif token.children and _depth(token.children) > MAX_INLINE_DEPTH:
             message = "this paragraph nests emphasis or links too deeply to lay out; simplify it"
             problems.add(file, message, line)
+        elif token.children:
+            images = sum(1 for child in token.children if child.type == "image")
+            if images:
+                tally.take(bounds.IMAGES, line, images)
+            marks = sum(1 for c in token.children if c.nesting >= 0 and c.type not in PLAIN)
+            if marks and tally.alone(bounds.PARAGRAPH_MARKS, line, marks):
+                tally.take(bounds.MARKS, line, marks)
+    return tally
 
 
 def _resolve_images(
@@ -164,10 +219,12 @@ def _prompt(md: MarkdownIt, info: str, inner: list[Token], file: str, line: int)
         raise WorkbookError([Problem(file, message, line)])
     lines = DEFAULT_PROMPT_LINES
     if match.group(1):
-        if not match.group(1).isdigit() or not 1 <= int(match.group(1)) <= MAX_LINES:
-            message = f"lines={match.group(1)} must be a whole number from 1 to {MAX_LINES}"
+        # ASCII digits only: '²' is a digit to str.isdigit() but not to int().
+        written = match.group(1)
+        if not _WHOLE.fullmatch(written) or not 1 <= int(written) <= MAX_LINES:
+            message = f"lines={written[:20]} must be a whole number from 1 to {MAX_LINES}"
             raise WorkbookError([Problem(file, message, line)])
-        lines = int(match.group(1))
+        lines = int(written)
     label = md.renderer.render(inner, md.options, {}).strip()
     if not label:
         raise WorkbookError([Problem(file, "this reflection prompt has no question in it", line)])

@@ -8,6 +8,10 @@ instead of stopping at the first, and words each kind of problem the same way in
     'title' is blank; fill it in
     'phone' must be text in quotes
     'lines' must be a whole number from 1 to 30
+    'landscape' must be true or false
+    use 'points' or 'to', not both
+    'pick' goes with 'options'; add 'options' or take 'pick' out
+    'labels' must have 5 items, one for each point from 1 to 5; it has 4
     'items' must be a list of at least one item, one '- ' line each
     every item in 'items' must be text in quotes
     'date' must be a date like 2026-11-26 (no quotes)
@@ -116,6 +120,36 @@ class Checker:
             self.problem(f"'{key}' must be a whole number from {low} to {high}", data.line_of(key))
             return default
         return value
+
+    def flag(self, data: Located, key: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(f"'{key}' must be true or false", data.line_of(key))
+            return default
+        return value
+
+    def exclusive(self, data: Located, first: str, second: str) -> bool:
+        """True when only one of two keys that say the same thing is given."""
+        if first in data and second in data:
+            self.problem(f"use '{first}' or '{second}', not both", data.line_of(second))
+            return False
+        return True
+
+    def needs(self, data: Located, key: str, other: str) -> bool:
+        """False (and a problem) when `key` is given without the `other` key it works with."""
+        if key in data and other not in data:
+            message = f"'{key}' goes with '{other}'; add '{other}' or take '{key}' out"
+            self.problem(message, data.line_of(key))
+            return False
+        return True
+
+    def count(self, data: Located, key: str, found: int, wanted: int, why: str) -> bool:
+        """A list that must have exactly `wanted` items (`why` says what each is for)."""
+        if found == wanted:
+            return True
+        message = f"'{key}' must have {wanted} items, {why}; it has {found}"
+        self.problem(message, data.line_of(key))
+        return False
 
     def date(self, data: Located, key: str) -> dt.date | None:
         """A date, or None when there is none (absent, or YAML's `null`)."""

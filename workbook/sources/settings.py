@@ -14,6 +14,7 @@ from workbook.errors import Problems, WorkbookError
 from workbook.model import DEFAULT_QUICK_EXIT, Brand, BuildSettings
 from workbook.resources import CONFIG_NAME
 from workbook.safefiles import read_text
+from workbook.sources import bounds
 from workbook.sources.brand import BRAND_FILE, parse_brand, read_brand_file
 from workbook.sources.located import Located
 from workbook.sources.regions import REGIONS
@@ -21,9 +22,11 @@ from workbook.sources.schema import TOML, Checker
 from workbook.sources.tomldata import load_toml
 
 TEXT_KEYS = ("title", "subtitle", "author", "language", "slug", "description")
+# What the copyright page and every printed worksheet say about copying.
+RIGHTS_KEYS = ("license", "permission")
 BUILD_KEYS = ("paper", "region", "editions")  # what a build makes, unless its flags say
 SITE_KEYS = ("quick_exit",)  # the web edition's
-KNOWN_KEYS = (*TEXT_KEYS, "date", "contents", "brand", *BUILD_KEYS, *SITE_KEYS)
+KNOWN_KEYS = (*TEXT_KEYS, *RIGHTS_KEYS, "date", "contents", "brand", *BUILD_KEYS, *SITE_KEYS)
 # A web address a reader's browser can open: http(s), a host, no spaces or quotes.
 WEB_ADDRESS = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s\"'<>\\]*)?$")
 REQUIRED = ("title", "contents")
@@ -44,6 +47,8 @@ class Config:
     description: str
     contents: tuple[str, ...]
     lines: dict[str, int]
+    license: str = ""
+    permission: str = ""
     brand: Brand | None = None
     build: BuildSettings = field(default_factory=BuildSettings)
 
@@ -93,6 +98,7 @@ def _brand(project_dir: Path, data: Located, checker: Checker) -> Brand | None:
 def _validate(path: Path, data: Located, checker: Checker) -> Config:
     checker.keys(data, KNOWN_KEYS, "the settings")
     text = {key: checker.text(data, key, required=key in REQUIRED) for key in TEXT_KEYS}
+    rights = {key: checker.text(data, key) for key in RIGHTS_KEYS}
     language = text["language"] or "en"
     if not LANGUAGE.match(language):
         message = f"'{language}' is not a language tag like 'en' or 'en-GB'"
@@ -112,6 +118,8 @@ def _validate(path: Path, data: Located, checker: Checker) -> Config:
         description=text["description"],
         contents=contents,
         lines=dict(data.key_lines),
+        license=rights["license"],
+        permission=rights["permission"],
         build=build,
     )
 
@@ -146,12 +154,53 @@ def _quick_exit(data: Located, checker: Checker) -> str:
 
 
 def _contents(data: Located, checker: Checker) -> tuple[str, ...]:
-    parts = checker.texts(data, "contents", "part id")
     line = data.line_of("contents")
+    listed = data.get("contents")
+    if isinstance(listed, list) and bounds.PARTS.over(len(listed)):
+        checker.problem(bounds.PARTS.message(), line)
+        return ()
+    parts = checker.texts(data, "contents", "part id")
     for part in parts:
         if not PART_ID.match(part):
             message = f"'{part}' is not a part id (lowercase words joined by -)"
             checker.problem(message, line)
     for part in sorted({p for p in parts if parts.count(p) > 1}):
         checker.problem(f"the part '{part}' is listed twice in 'contents'", line)
+    for message in _collisions(parts):
+        checker.problem(message, line)
     return parts
+
+
+# Names workbook gives its own pages, files and landmarks: the EPUB's cover, navigation,
+# title page and back page (and their package ids), the site's home, downloads and back page,
+# and the ids in the bundled templates (a part's id is its element's id, and its file's name).
+# A part with one of them would make two EPUB entries with one name, or two elements with
+# one id. tests/test_hostile_inputs.py checks the templates' ids are all here.
+RESERVED_IDS = frozenset(
+    (
+        "cover", "cover-img", "nav", "ncx", "style", "title", "title-page", "back",
+        "from-your-therapist", "index", "downloads", "notes", "contents", "toc", "helplines",
+        "main", "landmarks", "page-list", "quick-exit", "e-readers", "about", "copyright",
+    )
+)  # fmt: skip
+_PACKAGED = re.compile(r"^image-[0-9]+$")  # the EPUB's ids for pictures
+
+
+def _collisions(parts: tuple[str, ...]) -> list[str]:
+    """Part ids that would share a name with a page of workbook's own, or whose form fields
+    would share names with another part's (`sheet-1-2` is field 2 of section 1 of `sheet`)."""
+    messages = []
+    for part in parts:
+        if part in RESERVED_IDS or _PACKAGED.match(part):
+            messages.append(
+                f"the part id '{part}' is the name of a page workbook makes itself; "
+                "rename the file and its line in 'contents'"
+            )
+        for other in parts:
+            rest = part.removeprefix(f"{other}-")
+            if rest != part and re.match(r"(?:[0-9]|reflect-)", rest):
+                messages.append(
+                    f"the part id '{part}' starts with the part '{other}' and a number, so "
+                    "their form fields would share names; rename one of them"
+                )
+    return messages

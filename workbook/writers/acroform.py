@@ -19,6 +19,7 @@ from pikepdf import Array, Dictionary, Name, String
 from workbook.render.fieldfont import FIELD_FONT_NAME
 
 FIELD_FONT = "/Helv"
+SHORT = 4  # fields this short hold a number
 _FONT_SIZE = re.compile(rb"/(\S+)\s+([\d.]+)\s+Tf")
 
 
@@ -52,6 +53,8 @@ def _use_helvetica(field: pikepdf.Dictionary) -> None:
     match = _FONT_SIZE.search(bytes(field.get("/DA", b"")))
     size = match.group(2).decode() if match else "11"
     field.DA = String(f"{FIELD_FONT} {size} Tf 0 g")
+    if int(field.get("/MaxLen", 1000)) <= SHORT:
+        field.Q = 1  # a number in a small box (a grid cell, a 0 to 10 rating): centred
 
 
 def _tidy_radio_group(group: pikepdf.Dictionary) -> None:
@@ -61,7 +64,7 @@ def _tidy_radio_group(group: pikepdf.Dictionary) -> None:
         for key in ("/T", "/TU"):
             if key in kid:
                 del kid[key]
-        if index < len(values):
+        if index < len(values) and values[index] != str(index):  # a scale from 0: "/0" at 0
             normal = kid.AP.N
             state = Name("/" + values[index])
             normal[state] = normal[Name(f"/{index}")]

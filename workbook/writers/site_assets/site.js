@@ -145,8 +145,9 @@
     var all = entries.querySelectorAll("[data-entry]");
     var number = all.length + 1;
     var entry = all[0].cloneNode(true);
+    var name = (log.getAttribute("data-entry-name") || "Entry") + " " + number;
     entry.setAttribute("data-entry", String(number));
-    entry.querySelector("legend").textContent = "Entry " + number;
+    entry.querySelector("legend").textContent = name;
     var from = new RegExp("^(" + log.getAttribute("data-log") + ")-1-");
     entry.querySelectorAll("[id], [for], [name], [aria-describedby]").forEach(function (node) {
       ["id", "for", "name", "aria-describedby"].forEach(function (attribute) {
@@ -154,11 +155,14 @@
         if (value) { node.setAttribute(attribute, value.replace(from, "$1-" + number + "-")); }
       });
       if (node.tagName === "TEXTAREA") { node.value = ""; node.style.height = ""; }
+      if (node.tagName === "INPUT") {
+        if (node.type === "checkbox" || node.type === "radio") { node.checked = false; } else { node.value = ""; }
+      }
     });
     entries.appendChild(entry);
     if (focus) {
-      entry.querySelector("textarea").focus();
-      say("Entry " + number + " added.");
+      entry.querySelector("textarea, input").focus();
+      say(name + " added.");
     }
     return entry;
   }
