@@ -124,14 +124,15 @@ class Bench:
         return Sample(first.seconds + second.seconds, max(first.peak_mb, second.peak_mb))
 
 
-def copy_project(source: Path, target: Path, times: int = 1) -> Path:
-    """The workbook's sources in `target`, each part repeated `times` times under new ids."""
+def copy_project(source: Path, target: Path, times: int = 1, parts: int | None = None) -> Path:
+    """The workbook's sources in `target` (its first `parts` parts, or all), each part repeated
+    `times` times under new ids (`ID-copy2`: an id and a number would share form fields)."""
     config = tomllib.loads((source / "workbook.toml").read_text(encoding="utf-8"))
     (target / "chapters").mkdir(parents=True)
     contents = []
     for copy in range(times):
-        for part in config["contents"]:
-            new = part if copy == 0 else f"{part}-{copy + 1}"
+        for part in config["contents"][:parts]:
+            new = part if copy == 0 else f"{part}-copy{copy + 1}"
             for suffix in (".md", ".yaml"):
                 if (source / "chapters" / f"{part}{suffix}").is_file():
                     shutil.copy(
@@ -223,12 +224,29 @@ def measure_all(bench: Bench) -> tuple[list[Row], dict[str, Sample]]:
         ),
     ]
     rows += measure_web(bench, project)
-    print("(g) 4x and 10x the default size ...", flush=True)
-    scale = {"1x": cold}
-    for times in (4, 10):
-        big = copy_project(ROOT, work / f"project-{times}x", times)
+    print("(g) 1x, 4x and 10x a workbook ...", flush=True)
+    unit = scale_unit(bench, 10)
+    scale = {}
+    for times in (1, 4, 10):
+        big = copy_project(ROOT, work / f"project-{times}x", times, unit)
         scale[f"{times}x"] = median(runs, lambda big=big: bench.build(big, "--no-cache"))
-    return rows, {**scale, "serial": serial}
+    return rows, {**scale, "serial": serial}, unit
+
+
+def scale_unit(bench: Bench, most: int) -> int:
+    """How many of the default workbook's first parts can be repeated `most` times within
+    what one workbook may hold (parts, prompts, fields, logs: sources/bounds.py), checked
+    with `workbook check`: the default workbook itself is past a tenth of some of them."""
+    config = tomllib.loads((ROOT / "workbook.toml").read_text(encoding="utf-8"))
+    for count in range(len(config["contents"]), 0, -1):
+        project = copy_project(ROOT, bench.work / f"unit-{count}", most, count)
+        checked = subprocess.run(
+            [*WORKBOOK, "check", "-p", str(project)], env=bench.env, capture_output=True
+        )
+        shutil.rmtree(project)
+        if checked.returncode == 0:
+            return count
+    raise SystemExit(f"no part of the default workbook fits {most} times in one workbook")
 
 
 def measure_web(bench: Bench, project: Path) -> list[Row]:
@@ -436,7 +454,9 @@ def load() -> str:
     return " / ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
-def report(rows: list[Row], scale: dict[str, Sample], head: list[str], profile: list[str]) -> str:
+def report(
+    rows: list[Row], scale: dict[str, Sample], unit: int, head: list[str], profile: list[str]
+) -> str:
     lines = [
         *head,
         "",
@@ -460,7 +480,13 @@ def report(rows: list[Row], scale: dict[str, Sample], head: list[str], profile: 
         f"(b) in one process (`WORKBOOK_JOBS=1`): {serial.seconds:.2f} s; in parallel processes "
         f"{cold:.2f} s ({cold / serial.seconds:.2f} of one process).",
     ]
-    lines += ["", "(g) Generated workbooks, every default edition, no cache:", ""]
+    lines += [
+        "",
+        f"(g) Generated workbooks, every default edition, no cache: the default workbook's "
+        f"first {unit} parts (as many as fit ten times within one workbook's limits), once, "
+        "4 and 10 times:",
+        "",
+    ]
     lines += ["| size | time | time / 1x | peak memory | memory / 1x |", "|---|---|---|---|---|"]
     base = scale["1x"]
     for size, sample in scale.items():
@@ -501,7 +527,7 @@ def main() -> None:
         bench = Bench(max(args.runs, 1), Path(folder))
         load_before, cores_before = load(), free_cores()
         started = time.perf_counter()
-        rows, scale = measure_all(bench)
+        rows, scale, unit = measure_all(bench)
         minutes = (time.perf_counter() - started) / 60
         profile = profile_table(bench.work / "profile", bench.env)
         pandoc = rows[0].base.seconds
@@ -519,7 +545,7 @@ def main() -> None:
             "after. Other work on the machine slows both sides of a ratio, but not always "
             "equally, and leaves parallel processes little to gain.",
         ]
-        text = report(rows, scale, head, profile)
+        text = report(rows, scale, unit, head, profile)
     args.out.write_text(text + "\n", encoding="utf-8")
     print(text)
 
