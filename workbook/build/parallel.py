@@ -191,13 +191,15 @@ class _Pool:
 
     def _stop_all(self) -> None:
         for pid, child in list(self.running.items()):
+            # Its pipe first: a child blocked writing a large outcome nobody will read gets
+            # EPIPE and ends, instead of waiting for this waitpid forever.
+            with contextlib.suppress(OSError):
+                os.close(child.fd)
             try:
                 os.kill(pid, signal.SIGTERM)
                 os.waitpid(pid, 0)
             except (ProcessLookupError, ChildProcessError):
                 pass
-            with contextlib.suppress(OSError):
-                os.close(child.fd)
         self.running.clear()
 
 
@@ -214,6 +216,8 @@ def _child_main(
         progress.as_child()
         try:
             outcome: tuple[str, Any] = ("ok", task())
+        except (SystemExit, KeyboardInterrupt):
+            raise  # stopped (_stop): the parent reads no outcome; end at once
         except WorkbookError as error:
             outcome = ("problems", error.problems)
         except OSError as error:  # a full disk, say: the caller says so plainly
