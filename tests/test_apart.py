@@ -178,8 +178,9 @@ def test_any_stylesheet_the_project_may_use(long_sample, tmp_path, counted):
         assert_same(joined, whole)
         texts = describe(joined)["texts"]
         assert f"page 2 of {len(texts)}" in texts[1]
-        worksheet = re.search(r"^A small worksheet.*?(\d+)$", texts[1], re.MULTILINE).group(1)
-        assert f"(page {worksheet})" in texts[2]  # the chapter's cross-reference to it
+        contents = texts[2]  # after the cover and the copyright page
+        worksheet = re.search(r"^A small worksheet.*?(\d+)$", contents, re.MULTILINE).group(1)
+        assert f"(page {worksheet})" in texts[3]  # the chapter's cross-reference to it
         assert any(text.count("Part 3") == 2 for text in texts)  # heading and running head
 
 
@@ -221,19 +222,19 @@ def cached_build(sample: SampleWorkbook, *args: str) -> None:
 
 def test_an_edit_lays_out_only_that_part_and_what_its_pages_move(long_sample, counted):
     cached_build(long_sample)
-    assert counted.parts[-1] == ("print", 1)  # the contents, once the others' pages are known
-    assert sorted(counted.parts) == [("print", k) for k in range(6)]
+    assert counted.parts[-1] == ("print", 2)  # the contents, once the others' pages are known
+    assert sorted(counted.parts) == [("print", k) for k in range(7)]
     counted.parts.clear()
     text = (long_sample.root / "chapters" / "long.md").read_text(encoding="utf-8")
     long_sample.write("chapters/long.md", text.replace("slowly and kindly", "gently and kindly", 1))
     cached_build(long_sample)
-    assert counted.parts == [("print", 3)]  # the cover, the contents, the others: from the cache
+    assert counted.parts == [("print", 4)]  # the others (cover, copyright, contents): cached
     counted.parts.clear()
     long_sample.write("chapters/long.md", text + "\n\n" + LONG)  # pages more
     cached_build(long_sample)
-    assert sorted(counted.parts) == [("print", 1), ("print", 3)]  # and the contents' numbers
+    assert sorted(counted.parts) == [("print", 2), ("print", 4)]  # and the contents' numbers
     pdf = describe(long_sample.root / "output" / "sample-print-letter.pdf")
-    contents = pdf["texts"][1]
+    contents = pdf["texts"][2]
     assert "A small worksheet" in contents and f"{pdf['pages'] - 1}" in contents
 
 
@@ -253,7 +254,7 @@ def test_a_damaged_part_in_the_cache_is_laid_out_again(long_sample, tmp_path, co
     cached_build(long_sample)
     fresh = (long_sample.root / "output" / "sample-print-letter.pdf").read_bytes()
     parts = sorted((tmp_path / "cache").glob("parts/*/*.part"))
-    assert len(parts) == 6
+    assert len(parts) == 7  # the cover, the copyright page, the contents, four parts
     for number, part in enumerate(parts):
         data = part.read_bytes()
         part.write_bytes(data[: len(data) // 2] if number % 2 else data.replace(b"%PDF", b"%PDX"))

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from workbook import __version__
-from workbook.build.cache import _add_tree, _versions, cache_root, sha256_file
+from workbook.build.cache import _add_tree, _usable, _versions, cache_root, sha256_file
 from workbook.model import Book
 from workbook.resources import PACKAGE_DIR, font_dir
 from workbook.safefiles import Refused, read_limited
@@ -42,7 +42,9 @@ def part_cache(book: Book) -> PartCache | None:
     """The part cache beside the build records, or None when there is nowhere to keep it
     (cache_root has said so in a note)."""
     root = cache_root()
-    return None if root is None else PartCache(book, root)
+    if root is None or _usable(root / "parts") is None:  # a file there, no permission: noted
+        return None
+    return PartCache(book, root)
 
 
 class PartCache:
