@@ -252,19 +252,27 @@ def list_parts(project: Path | None) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def new(directory: Path) -> None:
+@click.option(
+    "--from-default",
+    is_flag=True,
+    help="Copy the bundled default workbook (its chapters, worksheets and settings) to edit, "
+    "instead of the small sample.",
+)
+def new(directory: Path, from_default: bool) -> None:
     """Start your own workbook in a new folder: settings, a sample chapter, a sample
     worksheet, a brand example and folders for your own templates and styles.
 
     \b
     Examples:
       workbook new my-workbook
+      workbook new my-practice-workbook --from-default
       workbook build -p my-workbook
     """
     from workbook.commands.new import new_project  # each command's code loads when it runs
 
-    files = new_project(directory)
-    click.echo(f"Made {directory}/ with {len(files)} files. Build it with:")
+    files = new_project(directory, from_default)
+    made = "a copy of the default workbook" if from_default else f"{len(files)} files"
+    click.echo(f"Made {directory}/ with {made}. Build it with:")
     click.echo(f"  workbook build -p {directory}")
 
 

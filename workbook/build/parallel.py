@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from workbook.build import progress
-from workbook.build.notes import note
+from workbook.notes import note
 from workbook.errors import Problem, WorkbookError
 
 T = TypeVar("T")
