@@ -15,7 +15,8 @@ import click
 from workbook import __version__
 from workbook.build.request import Request
 from workbook.editions import BUILD_FORMATS, FORMATS, OPTIONS, PAPERS
-from workbook.resources import bundled_root, find_project
+from workbook.notes import note
+from workbook.resources import BRAND_FILE, bundled_root, find_project
 from workbook.sources.clients import split_ids
 from workbook.sources.regions import REGIONS
 
@@ -224,12 +225,33 @@ def _build_and_report(request: Request, quiet: bool) -> None:
         click.echo(report.summary(Path.cwd()))
 
 
-def _folders(project: Path | None, output: Path | None) -> tuple[Path, Path]:
+def _folders(
+    project: Path | None, output: Path | None, brand_file: Path | None = None
+) -> tuple[Path, Path]:
     """The project folder, and where its files go."""
     cwd = Path.cwd()
     project_dir = find_project(project, cwd)
     output_dir = output or (cwd if project_dir == bundled_root() else project_dir) / "output"
+    _unused_brand_here(cwd, project_dir, brand_file)
     return project_dir, output_dir.resolve()
+
+
+def _unused_brand_here(cwd: Path, project_dir: Path, brand_file: Path | None) -> None:
+    """A brand.toml in this folder that the build will not read says so (it is read only
+    beside the workbook's workbook.toml, or when given with --brand)."""
+    here = cwd / BRAND_FILE
+    if brand_file is not None or project_dir == cwd.resolve() or not here.is_file():
+        return
+    which = (
+        "the bundled default workbook is being built"
+        if project_dir == bundled_root()
+        else f"it is not beside the workbook's workbook.toml ({project_dir})"
+    )
+    note(
+        f"{BRAND_FILE} in this folder is not used: {which}. Use it with --brand {BRAND_FILE}, "
+        "or copy the default workbook out to edit with `workbook new DIR --from-default` and "
+        f"put {BRAND_FILE} in it"
+    )
 
 
 @main.command("list")
@@ -300,8 +322,8 @@ def check_command(project: Path | None, outputs: Path | None) -> None:
     report = check(find_project(project, Path.cwd()), outputs)
     for line in report.lines:
         click.echo(line)
-    for note in report.notes:
-        click.echo(f"Note: {note}", err=True)
+    for said in report.notes:
+        click.echo(f"Note: {said}", err=True)
     if report.problems:
         raise CheckFailed(report.problems)
     click.echo("No problems found.")

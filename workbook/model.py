@@ -382,6 +382,26 @@ class Metadata:
 DEFAULT_QUICK_EXIT = "https://www.google.com/"
 
 
+# Words a discreet edition keeps out of its headings, running heads, contents, bookmarks,
+# footers, field tooltips, file names and metadata, each with what shows instead (workbook.toml's
+# `discreet_words` chooses others). A word also stands for its endings ("abuse": abuses); the
+# longer entries come first, so "narcissistic abuse" is one phrase.
+DEFAULT_DISCREET_WORDS: tuple[tuple[str, str], ...] = (
+    ("narcissistic abuse", "a hurtful relationship"),
+    ("narcissistic", "hurtful"),
+    ("narcissism", "…"),
+    ("narcissist", "…"),
+    ("abusive", "harmful"),
+    ("abuser", "other person"),
+    ("abused", "harmed"),
+    ("abuse", "harm"),
+    ("traumatic", "stressful"),
+    ("trauma", "stress"),
+    ("violence", "harm"),
+    ("violent", "harmful"),
+)
+
+
 @dataclass(frozen=True)
 class BuildSettings:
     """What workbook.toml chooses for its builds; a command line's flags override each one.
@@ -391,6 +411,7 @@ class BuildSettings:
     region: str | None = None
     editions: tuple[str, ...] = ()
     quick_exit: str = DEFAULT_QUICK_EXIT
+    discreet_words: tuple[tuple[str, str], ...] = DEFAULT_DISCREET_WORDS
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import fontpkg_atkinson_hyperlegible
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CONFIG_NAME = "workbook.toml"
+BRAND_FILE = "brand.toml"  # a practice's branding, beside workbook.toml
 
 
 def bundled_root() -> Path:
