@@ -7,6 +7,7 @@ Heavy modules (the build, WeasyPrint) are imported inside the commands that need
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,7 +18,7 @@ from workbook.build.request import Request
 from workbook.editions import BUILD_FORMATS, FORMATS, OPTIONS, PAPERS
 from workbook.notes import note
 from workbook.resources import BRAND_FILE, bundled_root, find_project
-from workbook.sources.clients import split_ids
+from workbook.sources.client_columns import split_ids
 from workbook.sources.regions import REGIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,6 +83,57 @@ def main() -> None:
     """
 
 
+BRAND = click.option(
+    "--brand",
+    "brand_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Use this brand file instead of the [brand] table or brand.toml. Its logo's path "
+    "starts from the brand file's folder.",
+)
+VERBOSE = click.option(
+    "-v", "--verbose", is_flag=True, help="Also show WeasyPrint's own warnings (with --no-cache: "
+    "for every file)."
+)  # fmt: skip
+
+
+def client_options(command: F) -> F:
+    """The options for client copies, the same on `build` and `handout`."""
+    for option in reversed(
+        (
+            click.option(
+                "--client", help='Make a copy with "Prepared for NAME" and the date on it.'
+            ),
+            click.option(
+                "--clients",
+                "clients_file",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="A CSV file from a spreadsheet (comma, semicolon or tab; UTF-8): a name "
+                "per row, or columns headed Name (or First name, Last name) and Parts. Makes "
+                "one copy per row.",
+            ),
+            click.option(
+                "--name-files",
+                is_flag=True,
+                help="Name client copies after the client, not by number.",
+            ),
+            click.option(
+                "--replace",
+                is_flag=True,
+                help="With --name-files: make a client's copy again over an earlier one of "
+                "the same name (numbered copies never replace earlier ones).",
+            ),
+            click.option(
+                "--discreet-keep-brand",
+                "keep_brand",
+                is_flag=True,
+                help="With --discreet: keep the practice's name, details and page.",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 @main.command()
 @PROJECT
 @OUTPUT
@@ -95,24 +147,15 @@ def main() -> None:
 )
 @PAPER
 @option_flags(*BUILD_FORMATS)
+@BRAND
+@client_options
 @click.option(
-    "--brand",
-    "brand_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Use this brand file instead of the [brand] table or brand.toml.",
-)
-@click.option("--client", help='Make a copy with "Prepared for NAME" and the date on the cover.')
-@click.option(
-    "--clients",
-    "clients_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A CSV file: one name per row (then, optionally, that client's part ids). "
-    "Makes one copy per row.",
-)
-@click.option(
-    "--name-files",
-    is_flag=True,
-    help="Name client copies after the client, not by number.",
+    "--copies",
+    "repeat",
+    multiple=True,
+    metavar="ID=N",
+    help="Repeat a worksheet N times (1 to 50) in the PDFs, as one packet; repeat the option "
+    "for more.",
 )
 @click.option(
     "--only",
@@ -129,6 +172,7 @@ def main() -> None:
     help="Whose helplines the resources page lists. Default: `region` in workbook.toml, the "
     "brand file's, or the workbook's language (en-GB: uk), else every region's.",
 )
+@VERBOSE
 @QUIET
 @NO_CACHE
 def build(
@@ -137,6 +181,7 @@ def build(
     formats: tuple[str, ...],
     only: tuple[str, ...],
     skip: tuple[str, ...],
+    repeat: tuple[str, ...],
     quiet: bool,
     no_cache: bool,
     **choices: Any,
@@ -155,16 +200,37 @@ def build(
       workbook build --client "Sam Lee" --region uk
       workbook build --clients clients.csv --brand practice.toml
       workbook build --discreet --only welcome,signs-checklist
+      workbook build --only welcome,rupture-repair-log --copies rupture-repair-log=4
     """
     request = Request(
-        *_folders(project, output),
+        *_folders(project, output, choices.get("brand_file")),
         formats=formats,
         only=split_ids(only),
         skip=split_ids(skip),
+        repeat=_repeats(repeat),
         use_cache=not no_cache,
         **_with_options(choices),
     )
     _build_and_report(request, quiet)
+
+
+def _repeats(values: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """`rupture-repair-log=4` as ("rupture-repair-log", 4); a usage problem otherwise."""
+    found: dict[str, int] = {}
+    for value in values:
+        part_id, sign, times = value.partition("=")
+        number = times.strip()
+        if not sign or not part_id.strip() or not number.isascii() or not number.isdigit():
+            raise click.BadParameter(
+                f"'{value[:60]}' must be a worksheet id, '=' and a number, like "
+                "rupture-repair-log=4",
+                param_hint="'--copies'",
+            )
+        if not 1 <= int(number) <= 50:
+            message = f"'{value[:60]}': a worksheet can be repeated 1 to 50 times"
+            raise click.BadParameter(message, param_hint="'--copies'")
+        found[part_id.strip().lower()] = int(number)
+    return tuple(found.items())
 
 
 @main.command()
@@ -178,8 +244,11 @@ def build(
 )
 @option_flags("handout")
 @PAPER
+@BRAND
+@client_options
 @OUTPUT
 @PROJECT
+@VERBOSE
 @QUIET
 @NO_CACHE
 def handout(
@@ -200,11 +269,13 @@ def handout(
       workbook handout signs-checklist
       workbook handout rupture-repair-log --copies 10
       workbook handout signs-checklist therapist-fit-questions --paper a4 --fillable
+      workbook handout rupture-repair-log --client "Priya Sharma" --brand brand.toml
+      workbook handout safety-plan --discreet --clients clients.csv
     """
     request = Request(
-        *_folders(project, output),
+        *_folders(project, output, choices.get("brand_file")),
         formats=tuple(name for name, record in FORMATS.items() if record.command == "handout"),
-        handout=ids,
+        handout=tuple(i.lower() for i in split_ids(ids)),
         use_cache=not no_cache,
         **_with_options(choices),
     )
@@ -220,7 +291,8 @@ def _with_options(choices: dict[str, Any]) -> dict[str, Any]:
 def _build_and_report(request: Request, quiet: bool) -> None:
     from workbook.build.pipeline import build  # brings in WeasyPrint: only when building
 
-    report = build(request, show_progress=not quiet)
+    say = None if quiet else partial(click.echo, err=True)
+    report = build(request, show_progress=not quiet, say=say)
     if not quiet:
         click.echo(report.summary(Path.cwd()))
 

@@ -205,6 +205,11 @@ class Log:
     def example(self) -> bool:
         return any(c.example for c in self.columns)
 
+    @property
+    def wide(self) -> bool:
+        """A table on a landscape page."""
+        return self.layout == "table" and self.landscape
+
 
 Field = DateField | Checklist | Scale | Grid | Question | Notes | Log
 
@@ -261,12 +266,11 @@ class Worksheet:
 
     @property
     def landscape(self) -> bool:
-        """A log laid out as a wide table puts its worksheet on landscape pages in print."""
-        return any(
-            isinstance(f, Log) and f.layout == "table" and f.landscape
-            for s in self.sections
-            for f in s.fields
-        )
+        """A worksheet that is a wide log (and perhaps a date) goes on landscape pages in
+        print; one with other fields too stays upright, and each wide log in it gets a
+        landscape page of its own."""
+        fields = [f for s in self.sections for f in s.fields if f.kind != "date"]
+        return bool(fields) and all(isinstance(f, Log) and f.wide for f in fields)
 
 
 Part = Chapter | Worksheet

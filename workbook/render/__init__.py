@@ -156,6 +156,8 @@ def _context(book: Book, edition: Edition, personal: Personal | None) -> dict[st
         "region": helplines.region(edition.region) if helplines else None,
         "helplines": helplines.services_for(edition.region) if helplines else (),
         "quick_exit": book.settings.quick_exit,
+        # How many times a build repeats each worksheet it names (`build --copies ID=N`).
+        "repeats": dict(edition.repeat),
     }
     if edition.medium == "form":
         context["field_font_url"] = field_font_url()

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,11 +70,27 @@ class Config:
 MAX_SLUG = 60  # file names stay well under the 255 bytes file systems allow
 
 
-def slugify(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+# Letters NFKD does not take apart into a plain letter and its accent (the dotless i too).
+_LETTERS: dict[str, str | int | None] = {
+    "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
+    "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "\u0131": "i",
+}  # fmt: skip
+_PLAIN_LETTERS = str.maketrans(_LETTERS)
+
+
+def ascii_words(text: str) -> str:
+    """Text in plain ASCII letters, as near as they go: "José Álvarez" -> "Jose Alvarez"."""
+    text = text.translate(_PLAIN_LETTERS)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def slugify(text: str, default: str = "workbook") -> str:
+    """Lowercase ASCII words joined by '-' ("José Álvarez" -> "jose-alvarez"), at most 60
+    characters; `default` when nothing is left (a name in a script with no Latin letters)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_words(text).lower()).strip("-")
     if len(slug) > MAX_SLUG:
         slug = slug[: MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG] else slug[:MAX_SLUG]
-    return slug.strip("-") or "workbook"
+    return slug.strip("-") or default
 
 
 def read_config(project_dir: Path) -> Config:
