@@ -48,7 +48,7 @@ class Columns:
             name = cell(self.name)
         else:
             name = " ".join(part for part in (cell(self.first), cell(self.last)) if part)
-        return " ".join(name.split()), split_ids([cell(self.parts)])
+        return name.strip(), split_ids([cell(self.parts)])
 
     def describe(self) -> str:
         used = {i for i in (self.name, self.first, self.last, self.parts) if i is not None}

@@ -50,7 +50,7 @@ def _prepared(path: Path, mtime: int, size: int) -> bytes:
 
 
 def _downscaled(image: object, size: tuple[int, int]) -> bytes:
-    from PIL import Image
+    from PIL import Image  # Pillow: only when a raster logo is downscaled
 
     assert isinstance(image, Image.Image)
     kind = image.format or "PNG"
