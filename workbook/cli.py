@@ -372,13 +372,17 @@ def new(directory: Path, from_default: bool) -> None:
 
 @main.command("check")
 @PROJECT
+@BRAND
+@VERBOSE
 @click.option(
     "--outputs",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Also check the files built into this folder: each PDF opens and has every part, "
     "each EPUB passes epubcheck (if installed).",
 )
-def check_command(project: Path | None, outputs: Path | None) -> None:
+def check_command(
+    project: Path | None, outputs: Path | None, brand_file: Path | None, verbose: bool
+) -> None:
     """Check the workbook without building it: every problem, with file and line.
 
     Exits 1 if anything needs fixing, 0 if all is well.
@@ -388,17 +392,24 @@ def check_command(project: Path | None, outputs: Path | None) -> None:
       workbook check
       workbook check -p my-workbook
       workbook check -p my-workbook --outputs my-workbook/output
+      workbook check --brand ~/practice/brand.toml --verbose
     """
     from workbook.commands.check import CheckFailed, check  # Jinja2, YAML: when it runs
 
-    report = check(find_project(project, Path.cwd()), outputs)
+    cwd = Path.cwd()
+    project_dir = find_project(project, cwd)
+    if project is None and project_dir != cwd.resolve() and project_dir != bundled_root():
+        click.echo(f"Checking the workbook in {project_dir} (found above this folder).", err=True)
+    _unused_brand_here(cwd, project_dir, brand_file)
+    report = check(project_dir, outputs, brand_file, verbose)
     for line in report.lines:
         click.echo(line)
     for said in report.notes:
         click.echo(f"Note: {said}", err=True)
     if report.problems:
         raise CheckFailed(report.problems)
-    click.echo("No problems found.")
+    notes = f" ({len(report.notes)} notes above)" if report.notes else ""
+    click.echo(f"No problems found{notes}.")
 
 
 @main.command()
