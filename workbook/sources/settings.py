@@ -188,6 +188,8 @@ def _discreet_words(data: Located, checker: Checker) -> tuple[tuple[str, str], .
     neutral = Neutraliser(words)
     for word, instead in words:
         if neutral.found(instead):
+            if isinstance(value, Located):
+                line = value.line_of(word)
             message = (
                 f"what shows instead of '{word}' ('{instead}') holds a word of "
                 f"'{DISCREET_KEY}' itself; choose other words"
