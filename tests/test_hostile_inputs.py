@@ -189,7 +189,7 @@ def test_workbook_jobs_that_is_not_a_number_is_ignored_with_a_note(value, monkey
 
 @pytest.mark.slow
 def test_a_build_with_workbook_jobs_superscript_two(sample, monkeypatch):
-    from workbook.build import notes
+    from workbook import notes
 
     monkeypatch.setattr(notes, "_said", set())
     monkeypatch.setenv("WORKBOOK_JOBS", "²")
@@ -567,7 +567,7 @@ def test_a_cache_that_cannot_be_used_is_a_note_not_a_traceback(sample, tmp_path,
     import os
     import pwd
 
-    from workbook.build import notes
+    from workbook import notes
 
     monkeypatch.setattr(notes, "_said", set())
     if state == "a file":
