@@ -322,7 +322,7 @@ def _unused_brand_here(cwd: Path, project_dir: Path, brand_file: Path | None) ->
     note(
         f"{BRAND_FILE} in this folder is not used: {which}. Use it with --brand {BRAND_FILE}, "
         "or copy the default workbook out to edit with `workbook new DIR --from-default` and "
-        f"put {BRAND_FILE} in it"
+        f"put {BRAND_FILE} in it."
     )
 
 

@@ -118,7 +118,8 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "discreet", 'A neutral title ("Personal workbook") on the cover, page heads, file '
-        "names and metadata.", tuple(FORMATS),
+        "names and metadata; the practice left out; `discreet_words` (workbook.toml) replaced "
+        "in headings, contents, bookmarks and field tooltips.", tuple(FORMATS),
     ),
 )  # fmt: skip
 OPTION_NAMES = tuple(option.name for option in OPTIONS)
