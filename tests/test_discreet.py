@@ -145,7 +145,9 @@ def test_a_discreet_handout_is_neutral_and_leaves_the_practice_out(built):
     for place, text in glances:
         assert_neutral(place, text)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-    assert "Prepared for Sam" in text and "Personal workbook" in text
+    first = text.split("\f")[0]  # the client's name sits above the first worksheet, on its page
+    assert "Prepared for Sam" in first and "Therapist-fit questions" in first
+    assert "Personal workbook" in text
     assert_neutral("handout text", " ".join(w for w in PRACTICE if w in text))
 
 
