@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from workbook import model
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
 from workbook.safefiles import read_text
+from workbook.sources.anchors import Anchors, note_text_links
 from workbook.sources.helplines import HELPLINES_FILE, read_helplines
-from workbook.sources.markdown import make_parser, render_blocks, split_front_matter
+from workbook.sources.markdown import make_parser, render_body, split_front_matter
 from workbook.sources.media import MediaCollector
 from workbook.sources.schema import Checker
 from workbook.sources.settings import Config, read_config
@@ -30,6 +32,7 @@ def load_book(project_dir: Path) -> model.Book:
     parts: list[model.Part] = []
     sources: list[Path] = [config.path]
     md = make_parser()
+    anchors = Anchors(config.contents)
     total = 0
     for part_id in config.contents:
         path = _find_part(config, part_id, problems)
@@ -37,10 +40,12 @@ def load_book(project_dir: Path) -> model.Book:
             continue
         sources.append(path)
         try:
-            parts.append(_load_part(path, part_id, config, md, problems))
+            parts.append(_load_part(path, part_id, config, md, (problems, anchors)))
             total += path.stat().st_size
         except WorkbookError as error:
             problems.extend(error)
+    anchors.check_links(model.link_targets(tuple(parts)), problems)
+    parts = _back_matter(parts, config.backmatter)
     helplines = _helplines(config, parts, problems)
     if total > MAX_BOOK_BYTES:
         message = "the chapters and worksheets are more than 10 MB together; make two workbooks"
@@ -57,6 +62,7 @@ def load_book(project_dir: Path) -> model.Book:
         publisher=config.brand.practice if config.brand else "",
         license=config.license,
         permission=config.permission,
+        subjects=config.subjects,
     )
     return model.Book(
         meta=meta,
@@ -87,6 +93,16 @@ def _helplines(
     return helplines
 
 
+def _back_matter(parts: list[model.Part], first: str) -> list[model.Part]:
+    """The parts from `first` on are the back matter (the EPUB's landmark goes to the first
+    of them that a packet holds)."""
+    ids = [part.id for part in parts]
+    if first not in ids:
+        return parts
+    start = ids.index(first)
+    return [replace(part, back=True) if i >= start else part for i, part in enumerate(parts)]
+
+
 def _find_part(config: Config, part_id: str, problems: Problems) -> Path | None:
     folder = config.project_dir / CHAPTERS_DIR
     for suffix in (".md", ".yaml", ".yml"):
@@ -107,21 +123,29 @@ def read_source(path: Path, file: str, root: Path) -> str:
     return text
 
 
-def _load_part(path: Path, part_id: str, config: Config, md: Any, problems: Problems) -> model.Part:
+def _load_part(
+    path: Path, part_id: str, config: Config, md: Any, found: tuple[Problems, Anchors]
+) -> model.Part:
+    """A chapter or worksheet; `found` collects the problems and the ids given and linked to."""
+    problems, anchors = found
     file = path.relative_to(config.project_dir).as_posix()
     text = read_source(path, file, config.project_dir)
     if path.suffix == ".md":
-        return _load_chapter(text, path, part_id, file, md, config.project_dir)
-    worksheet = read_worksheet(load_yaml(text, file), part_id, path, file, problems)
+        return _load_chapter(text, (path, part_id, file), md, config.project_dir, anchors)
+    data = load_yaml(text, file)
+    worksheet = read_worksheet(data, part_id, path, file, problems)
+    note_text_links(data, file, anchors)
     if worksheet is None:
         raise WorkbookError([])
     return worksheet
 
 
 def _load_chapter(
-    text: str, path: Path, part_id: str, file: str, md: Any, project_dir: Path
+    text: str, where: tuple[Path, str, str], md: Any, project_dir: Path, anchors: Anchors
 ) -> model.Chapter:
-    """Front matter and body are both checked, so one run lists the problems of each."""
+    """Front matter and body are both checked, so one run lists the problems of each.
+    `where`: the file's path, its part id and its name to show."""
+    path, part_id, file = where
     front_text, body, body_line = split_front_matter(text, file)
     problems = Problems()
     try:
@@ -131,7 +155,7 @@ def _load_chapter(
         values = dict.fromkeys(FRONT_MATTER_KEYS, "")
     images = MediaCollector(project_dir, file, problems)
     try:
-        blocks = render_blocks(md, body, file, body_line, images)
+        text_body = render_body(md, body, file, body_line, images, anchors)
     except WorkbookError as error:
         problems.extend(error)
     problems.raise_if_any()
@@ -140,9 +164,10 @@ def _load_chapter(
         title=values["title"],
         summary=values["summary"],
         content_note=values["content_note"],
-        blocks=blocks,
+        blocks=text_body.blocks,
         source=path,
         media=tuple(images.found.values()),
+        headings=text_body.headings,
     )
 
 
