@@ -24,6 +24,7 @@ def discreet_book(book: Book) -> Book:
         author="",
         description="",
         publisher="",
+        subjects=(),
         slug=NEUTRAL_SLUG,
     )
     return dataclasses.replace(book, meta=meta)

@@ -74,16 +74,18 @@ class Layouts:
         return rendered, lay_out(rendered, self.book.project_dir / "chapters", self.fetcher())
 
     def page_map(self, epub: Edition, personal: Personal | None = None) -> PageMap:
-        """Where each page of the print edition matching `epub` (paper, region, discreet)
-        begins."""
+        """Where each page of the print edition matching `epub` (paper, region, discreet,
+        large print) begins."""
         _, layout = self.get(print_edition_for(epub), personal)
         label = PAPERS[epub.paper]["label"]
-        return PageMap(find_page_starts(layout.pages), f"the print edition ({label} paper)")
+        name = "large-print edition" if epub.large_print else "print edition"
+        return PageMap(find_page_starts(layout.pages), f"the {name} ({label} paper)")
 
 
 def print_edition_for(edition: Edition) -> Edition:
-    """The print edition whose pages an EPUB's page list follows."""
-    return replace(edition.plain(), format="print")
+    """The print edition whose pages an EPUB's page list follows: the large-print one for a
+    large-print EPUB."""
+    return replace(edition.plain(), format="print", large_print=edition.large_print)
 
 
 def progress_label(edition: Edition) -> str:
