@@ -216,18 +216,17 @@ def test_a_chapter_that_is_a_device_never_hangs(sample):
     ]
 
 
-def test_a_chapter_larger_than_5_mb(sample):
-    sample.write("chapters/intro.md", "---\ntitle: Big\n---\n" + "word " * 1_100_000)
+def test_a_chapter_larger_than_1_mb(sample):
+    sample.write("chapters/intro.md", "---\ntitle: Big\n---\n" + "word " * 220_000)
     assert problems_of(sample) == [
-        "chapters/intro.md: cannot be used: it is larger than 5 MB; split it into smaller parts"
+        "chapters/intro.md: cannot be used: it is larger than 1 MB; split it into smaller parts"
     ]
 
 
 def test_a_workbook_too_large_altogether(sample, monkeypatch):
     monkeypatch.setattr("workbook.sources.loader.MAX_BOOK_BYTES", 100)
     assert problems_of(sample) == [
-        "workbook.toml: the chapters and worksheets are more than 10 MB together;"
-        " make two workbooks"
+        "workbook.toml: the chapters and worksheets are more than 4 MB together; make two workbooks"
     ]
 
 
@@ -278,7 +277,7 @@ def test_invalid_source_date_epoch(sample, monkeypatch, value, expected):
 
 def test_deeply_nested_emphasis_is_refused_with_its_line(sample):
     sample.write(
-        "chapters/intro.md", "---\ntitle: T\n---\n\nFine.\n\n" + "*" * 20000 + "x" + "*" * 20000
+        "chapters/intro.md", "---\ntitle: T\n---\n\nFine.\n\n" + "*" * 10000 + "x" + "*" * 10000
     )
     assert problems_of(sample) == [
         "chapters/intro.md:7: this paragraph nests emphasis or links too deeply to lay out;"

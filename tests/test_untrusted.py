@@ -145,14 +145,14 @@ def test_images_that_are_refused_name_the_chapter_and_line(sample, tmp_path):
     (sample.root / "pictures/link.png").symlink_to(tmp_path / "outside.png")
     (sample.root / "pictures/zero.png").symlink_to("/dev/zero")
     os.mkfifo(sample.root / "pictures/pipe.png")
-    picture(sample.root / "images/cover.png")
+    picture(sample.root / "cover.png")
     sample.write("pictures/fake.png", "not an image")
     chapter_with(
         sample,
         "![](https://tracker.example/a.png)\n![](//cdn.example/b.png)\n![](../../outside.png)\n"
         "![](../pictures/link.png)\n![](../pictures/zero.png)\n![](../pictures/pipe.png)\n"
         "![](/etc/passwd)\n![](../workbook.toml)\n![](nothing.png)\n"
-        "![](data:image/png;base64,iVBORw0KGgo=)\n![](../images/cover.png)\n"
+        "![](data:image/png;base64,iVBORw0KGgo=)\n![](../cover.png)\n"
         "![](../pictures/fake.png)",
     )
     output = check(sample)
@@ -172,7 +172,7 @@ def test_images_that_are_refused_name_the_chapter_and_line(sample, tmp_path):
         "use a PNG, JPEG, GIF or WebP image",
         "there is no such file",
         "only image files saved in the workbook's folder can be used",
-        "'images/cover.png' is the name of the EPUB's cover; rename the file",
+        "'cover.png' would take the name of the EPUB's cover or logo; rename the file",
         "it is not an image file Pillow can read",
     ]
 
@@ -181,7 +181,10 @@ def test_an_image_too_large_in_pixels(sample, monkeypatch):
     monkeypatch.setattr("workbook.sources.media.MAX_IMAGE_PIXELS", 100)
     picture(sample.root / "chapters/big.png", size=(20, 20))
     chapter_with(sample, "![](big.png)")
-    check(sample, "chapters/intro.md:5: the image 'big.png' cannot be used: it is 20 x 20 pixels")
+    check(
+        sample,
+        "chapters/intro.md:5: the image 'big.png' cannot be used: it has more than 100 pixels",
+    )
 
 
 # --- the fetcher: what WeasyPrint may read --------------------------------------------------

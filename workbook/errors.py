@@ -28,6 +28,9 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+MAX_SHOWN = 100
+
+
 class WorkbookError(click.ClickException):
     """Bad content: every problem found, reported together; exit code 1."""
 
@@ -41,9 +44,11 @@ class WorkbookError(click.ClickException):
 
     def format_message(self) -> str:
         count = len(self.problems)
-        head = self.headline.format(count="1 problem" if count == 1 else f"{count} problems")
-        body = "\n".join(f"  {p}" for p in self.problems)
-        return f"{head}\n{body}"
+        head = self.headline.format(count="1 problem" if count == 1 else f"{count:,} problems")
+        shown = self.problems[:MAX_SHOWN]  # a file with thousands of mistakes: the first ones
+        body = "\n".join(f"  {p}" for p in shown)
+        more = f"\n  ... and {count - len(shown):,} more" if count > len(shown) else ""
+        return f"{head}\n{body}{more}"
 
     @classmethod
     def one(cls, file: str | Path, message: str, line: int | None = None) -> WorkbookError:

@@ -7,9 +7,11 @@ fetcher and images, which read bytes."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from workbook.errors import Problem, WorkbookError
@@ -54,17 +56,44 @@ def checked_path(path: Path, roots: tuple[Path, ...]) -> Path:
 def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """At most `limit` bytes; `Refused` if the file is larger or cannot be read. O_NONBLOCK:
     a pipe swapped in after `checked_path` still cannot make the open wait."""
+    chunks = list(read_chunks(path, limit))
+    return b"".join(chunks)
+
+
+def read_chunks(path: Path, limit: int, size: int = 1 << 20) -> Iterator[bytes]:
+    """A regular file's bytes, a piece at a time, never more than `limit` in all: `Refused`
+    for anything else (a pipe or device, even one swapped in for the file: the open never
+    waits), for a file that cannot be read, and `TooLarge` past `limit`."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise Refused("it is a device or pipe, not a file")
-            data = handle.read(limit + 1)
     except OSError as error:
         raise Refused(f"it cannot be read ({error.strerror})") from None
-    if len(data) > limit:
-        raise TooLarge(f"it is larger than {_size(limit)}")
-    return data
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "a device or pipe, not a file"
+        raise Refused(f"it is {kind}")
+    with os.fdopen(fd, "rb") as handle:
+        total = 0
+        while True:
+            try:
+                chunk = handle.read(min(size, limit + 1 - total))
+            except OSError as error:  # /proc/self/mem, a disk that fails
+                raise Refused(f"it cannot be read ({error.strerror})") from None
+            if not chunk:
+                return
+            total += len(chunk)
+            if total > limit:
+                raise TooLarge(f"it is larger than {_size(limit)}")
+            yield chunk
+
+
+def sha256_of(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """The sha256 of a regular file of at most `limit` bytes, read as `read_chunks` reads."""
+    digest = hashlib.sha256()
+    for chunk in read_chunks(path, limit):
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _size(limit: int) -> str:
@@ -79,9 +108,12 @@ def display_name(path: Path, folder: Path) -> str:
     """How messages name a file: from `folder` (the workbook's) if it is in there, else as
     given (`--brand ../practice.toml`, `--clients /dev/zero`)."""
     try:
-        return path.relative_to(folder).as_posix()
+        name = path.relative_to(folder).as_posix()
     except ValueError:
-        return str(path)
+        name = str(path)
+    # A name is printed on the terminal: a control character in it (an escape that recolours
+    # or clears the screen) is shown as its code instead.
+    return re.sub("[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", name)
 
 
 def read_text(

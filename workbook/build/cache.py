@@ -13,14 +13,20 @@ rebuilt (a site's record holds one sha256 over all its files).
 Records live in the user's cache folder ($WORKBOOK_CACHE_DIR, else $XDG_CACHE_HOME/workbook or
 ~/.cache/workbook), one folder per output folder; they hold hashes, file names and the summary's
 few words, never content. Deleting them is always safe; a record that cannot be read is ignored.
+Every file is read the safe way (regular files only, never waited on, up to a limit): a record,
+a picture or a template that became a pipe, a device or a link to /dev/zero only means "not
+fresh". A cache folder that cannot be used, or no home folder to put it in, means no cache,
+with a note.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterable
 from importlib import metadata
@@ -28,48 +34,90 @@ from pathlib import Path
 
 from workbook import __version__
 from workbook.build.jobs import Job
+from workbook.build.notes import note
 from workbook.model import Book
 from workbook.resources import PACKAGE_DIR, bundled_styles, bundled_templates, font_dir
-from workbook.safefiles import Refused, read_limited
+from workbook.safefiles import MAX_FILE_BYTES, Refused, read_limited, sha256_of
 
 FORMAT = 1  # bump when a record's shape changes
-MAX_HASHED_BYTES = 50_000_000  # more than any template, style or source of the tool
 LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "tinyhtml5", "ebooklib", "pikepdf", "pillow")
 
 
-def cache_root() -> Path:
+MAX_RECORD_BYTES = 4_000_000  # a record is hashes and names: a few KB
+MAX_OUTPUT_BYTES = 4_000_000_000  # hashed as it is read, a piece at a time
+MAX_TREE_FILES = 20_000  # templates or styles past this are hashed by their names only
+
+
+def cache_root() -> Path | None:
+    """Where records go, or None (with a note) when there is nowhere sensible: the home
+    folder is unknown or names no folder, and no WORKBOOK_CACHE_DIR or XDG_CACHE_HOME says.
+    A home folder is never made; the cache folder inside it is."""
     chosen = os.environ.get("WORKBOOK_CACHE_DIR")
     if chosen:
         return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "workbook"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):  # the XDG rules: a relative one is to be ignored
+        return Path(xdg) / "workbook"
+    home = os.path.expanduser("~")
+    if not os.path.isabs(home) or not os.path.isdir(home):
+        note(
+            "your home folder is unknown or missing (HOME); building without the cache "
+            "(set WORKBOOK_CACHE_DIR to keep one)"
+        )
+        return None
+    return Path(home) / ".cache" / "workbook"
 
 
-def sha256_file(path: Path) -> str | None:
+def sha256_file(path: Path, limit: int = MAX_FILE_BYTES) -> str | None:
+    """A file's sha256, or None for anything odd: missing, unreadable, a folder, a pipe or
+    device (never waited on), over `limit`. For the cache, None only means "not fresh"."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return sha256_of(Path(path), limit)
+    except (Refused, ValueError):  # ValueError: a NUL in a path from a damaged record
         return None
 
 
 def sha256_output(path: Path) -> str | None:
-    """A file's sha256, or a folder's (a site): every file's path and bytes, in order."""
+    """A file's sha256, or a folder's (a site): every file's path and bytes, in order. Links
+    and anything but folders and regular files in it give None: not fresh."""
     if path.is_symlink() or not path.is_dir():
-        return sha256_file(path)
+        return sha256_file(path, MAX_OUTPUT_BYTES)
     digest = hashlib.sha256()
-    try:
-        for file in sorted(p for p in path.rglob("*") if not p.is_dir()):
-            digest.update(file.relative_to(path).as_posix().encode() + b"\0")
-            digest.update(file.read_bytes())
-    except OSError:
-        return None
+    for relative, kind in _walk(path):
+        if kind != "file":
+            return None
+        file_digest = sha256_file(path / relative, MAX_OUTPUT_BYTES)
+        if file_digest is None:
+            return None
+        digest.update(relative.encode() + b"\0" + file_digest.encode())
     return digest.hexdigest()
+
+
+def _walk(folder: Path, most: int = MAX_TREE_FILES) -> list[tuple[str, str]]:
+    """(path from `folder`, kind) for everything under it, in order, links not followed:
+    kind is "file", "link", "other" (a pipe, a device), or "too many" past `most` entries."""
+    found: list[tuple[str, str]] = []
+    for top, folders, files in os.walk(folder, followlinks=False):
+        folders.sort()
+        for name in sorted(files) + [f for f in folders if os.path.islink(os.path.join(top, f))]:
+            full = os.path.join(top, name)
+            relative = os.path.relpath(full, folder).replace(os.sep, "/")
+            try:
+                mode = os.lstat(full).st_mode
+            except OSError:  # gone since it was listed
+                mode = 0
+            kind = "link" if stat.S_ISLNK(mode) else "file" if stat.S_ISREG(mode) else "other"
+            found.append((relative, kind))
+            if len(found) > most:
+                return [*found[:most], ("", "too many")]
+    return sorted(found)
 
 
 class BuildCache:
     def __init__(self, output_dir: Path, book: Book) -> None:
         where = hashlib.sha256(str(output_dir.resolve()).encode()).hexdigest()[:20]
-        self.folder = cache_root() / where
+        root = cache_root()
+        self.folder = None if root is None else _usable(root / where)
         self.output_dir = output_dir
         self.base = _base_key(book)
         self._packets: dict[int, str] = {}  # id of a packet: its repr, made once
@@ -106,21 +154,45 @@ class BuildCache:
             "deps": {str(path): sha256_file(path) for path in sorted(set(deps))},
             "detail": detail,
         }
+        if self.folder is None:
+            return
         target = self.folder / f"{name}.json"
         temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
             temp.write_text(json.dumps(record, indent=1), encoding="utf-8")
             os.replace(temp, target)
-        except OSError:
-            temp.unlink(missing_ok=True)
+        except OSError:  # a full disk, a folder that went away or was made a file
+            with contextlib.suppress(OSError):
+                temp.unlink()
 
     def _read(self, name: str) -> dict[str, object] | None:
+        """The record, or None for anything else: missing, a folder, a pipe, too large, not
+        JSON, nested past reason, of another shape."""
+        if self.folder is None:
+            return None
         try:
-            record = json.loads((self.folder / f"{name}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):  # missing, unreadable or not JSON: build it
+            text = read_limited(self.folder / f"{name}.json", MAX_RECORD_BYTES)
+            record = json.loads(text.decode("utf-8"))
+        except (Refused, ValueError, RecursionError):
             return None
         return record if isinstance(record, dict) and record.get("format") == FORMAT else None
+
+
+def _usable(folder: Path) -> Path | None:
+    """The cache folder, made if need be; None, with a note, if it cannot be (a file stands
+    there, no permission): the build goes on without the cache."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".probe.{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        note(
+            f"the build cache folder {folder.parent} cannot be used ({error.strerror}); "
+            "every file is made again"
+        )
+        return None
+    return folder
 
 
 def _base_key(book: Book) -> str:
@@ -149,22 +221,18 @@ def _base_key(book: Book) -> str:
 
 
 def _add_tree(digest: hashlib._Hash, folder: Path) -> None:
-    """Every file under `folder`, its name and bytes (Python's bytecode caches aside). Links
-    to folders are not followed, and a file that cannot be read (a pipe, a device, a link to
-    /proc/self/mem) adds only why: the build reports it when it reads the file."""
-    if os.path.islink(folder) or not folder.is_dir():
-        digest.update(f"{folder}: none".encode() + b"\0")
+    """Every file under `folder`, its name and bytes (Python's bytecode caches aside), read
+    the safe way: a pipe, a device, a link out or a file past the limit adds only its name
+    and kind (the build refuses to use it), so making the key never waits or runs away."""
+    if folder.is_symlink() or not folder.is_dir():
+        digest.update(f"{folder}: {'link' if folder.is_symlink() else 'none'}".encode() + b"\0")
         return
-    for root, dirs, names in sorted(os.walk(folder, followlinks=False)):
-        if "__pycache__" in Path(root).relative_to(folder).parts:
+    for relative, kind in _walk(folder):
+        if "__pycache__" in relative.split("/"):
             continue
-        for name in sorted(names) + sorted(d for d in dirs if os.path.islink(Path(root, d))):
-            path = Path(root, name)
-            digest.update(f"{path.relative_to(folder).as_posix()}".encode() + b"\0")
-            try:
-                digest.update(read_limited(path, MAX_HASHED_BYTES))
-            except Refused as refusal:
-                digest.update(f"unusable: {refusal}".encode())
+        digest.update(f"{folder}/{relative}: {kind}".encode() + b"\0")
+        if kind in ("file", "link"):  # a link's target, if it is a regular file
+            digest.update((sha256_file(folder / relative) or "unreadable").encode())
 
 
 def _versions() -> str:

@@ -94,10 +94,20 @@ def _packets(
 
 
 def _index(clients: tuple[Client, ...], files: dict[int, list[str]]) -> str:
+    """Every cell quoted, and one a spreadsheet would take for a formula made plain text
+    (OWASP's advice on CSV injection): a name like `=HYPERLINK(...)` opens as words."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(["number", "name", "parts", "files"])
     for index, client in enumerate(clients):
-        parts = " ".join(client.parts)
-        writer.writerow([index + 1, client.name, parts, " ".join(files[index])])
+        row = [str(index + 1), client.name, " ".join(client.parts), " ".join(files[index])]
+        writer.writerow([inert(cell) for cell in row])
     return out.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(cell: str) -> str:
+    """A cell no spreadsheet runs: one that starts like a formula gets a leading quote."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from workbook.errors import did_you_mean
 from workbook.model import Book
 
+MAX_NAMED = 10
+
 
 class UnknownParts(ValueError):
     """Part ids that are not in the workbook; the message names them and the nearest ones."""
@@ -16,10 +18,12 @@ class UnknownParts(ValueError):
 
 def check_ids(book: Book, ids: Iterable[str]) -> None:
     known = [part.id for part in book.parts]
-    wrong = [i for i in ids if i not in known]
+    wrong = list(dict.fromkeys(i for i in ids if i not in known))
     if wrong:
-        hints = "; ".join(f"'{i}' is not a part{did_you_mean(i, known)}" for i in wrong)
-        raise UnknownParts(f"{hints}. `workbook list` shows the part ids.")
+        shown = wrong[:MAX_NAMED]  # a list of thousands is named by its first few
+        hints = "; ".join(f"'{i[:60]}' is not a part{did_you_mean(i, known)}" for i in shown)
+        more = f" (and {len(wrong) - len(shown):,} more)" if len(wrong) > len(shown) else ""
+        raise UnknownParts(f"{hints}{more}. `workbook list` shows the part ids.")
 
 
 def select_parts(book: Book, only: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> Book:

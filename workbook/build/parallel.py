@@ -10,16 +10,23 @@ Without fork, with one core or one task, the tasks run here, one after another.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import pickle
+import re
 import selectors
 import signal
+import sys
+import threading
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from workbook.build import progress
+from workbook.build.notes import note
 from workbook.errors import Problem, WorkbookError
 
 T = TypeVar("T")
@@ -33,10 +40,16 @@ class WorkerFailed(RuntimeError):
 
 
 def jobs() -> int:
-    """How many processes at once: WORKBOOK_JOBS if set, else the cores this process may use."""
+    """How many processes at once: WORKBOOK_JOBS if set, else the cores this process may use.
+    A value that is not a whole number from 1 up is ignored, with a note."""
     chosen = os.environ.get(JOBS_VARIABLE, "").strip()
-    if chosen.isdigit() and int(chosen) >= 1:
+    if re.fullmatch("[0-9]{1,4}", chosen) and int(chosen) >= 1:  # ASCII: '²'.isdigit() too
         return int(chosen)
+    if chosen:
+        note(
+            f"{JOBS_VARIABLE}={chosen[:20]!r} is not a number of processes (1, 2, ...); "
+            "using one per core instead"
+        )
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
@@ -44,6 +57,16 @@ def jobs() -> int:
 
 def can_fork() -> bool:
     return hasattr(os, "fork") and jobs() > 1
+
+
+# Run in a worker just before it ends with os._exit (which runs no clean-up of its own):
+# what a worker made for itself and must not leave behind (WeasyPrint's font folders).
+_AT_CHILD_EXIT: list[Callable[[], None]] = []
+
+
+def at_child_exit(clean_up: Callable[[], None]) -> None:
+    if clean_up not in _AT_CHILD_EXIT:
+        _AT_CHILD_EXIT.append(clean_up)
 
 
 def run_all(tasks: Sequence[Callable[[], T]]) -> list[T]:
@@ -89,10 +112,11 @@ class _Pool:
         # that came between fork and the list would leave a child working on, unknown.
         held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
         try:
+            parent = os.getpid()
             pid = os.fork()
             if pid == 0:  # the child: run, send the outcome, and leave without any clean-up
                 os.close(read_fd)
-                _child_main(task, write_fd, held)
+                _child_main(task, write_fd, held, parent)
             os.close(write_fd)
             self.running[pid] = _Child(index, read_fd)
             self.selector.register(read_fd, selectors.EVENT_READ, pid)
@@ -138,12 +162,15 @@ class _Pool:
         self.running.clear()
 
 
-def _child_main(task: Callable[[], Any], write_fd: int, mask: set[int | signal.Signals]) -> None:
+def _child_main(
+    task: Callable[[], Any], write_fd: int, mask: set[int | signal.Signals], parent: int
+) -> None:
     code = 0
     try:
         # Ctrl-C reaches every process: the parent stops its children, and they theirs.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, _stop)
+        _stop_with_parent(parent)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         progress.as_child()
         try:
@@ -159,7 +186,34 @@ def _child_main(task: Callable[[], Any], write_fd: int, mask: set[int | signal.S
     except BaseException:
         code = 1
     finally:
+        for clean_up in _AT_CHILD_EXIT:
+            with contextlib.suppress(BaseException):
+                clean_up()
         os._exit(code)  # never return into the parent's code (pytest, click, staging)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _stop_with_parent(parent: int) -> None:
+    """A worker whose parent is gone (`kill -9`) stops too, instead of finishing files nobody
+    will move into place: on Linux the kernel sends it SIGTERM; elsewhere a thread looks
+    once a second. (Leftovers of a parent that went are swept by the next build: staging.)"""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+            if os.getppid() != parent:  # gone before the request was made
+                raise SystemExit(128 + signal.SIGTERM)
+            return
+    watch = threading.Thread(target=_watch_parent, args=(parent,), daemon=True)
+    watch.start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _stop(signum: int, frame: object) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from workbook.editions import OPTION_NAMES
 from workbook.errors import usage_problem
+from workbook.sources.clients import name_problem
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Request:
             raise usage_problem("--name-files is for client copies (--client or --clients)")
         if self.client is not None and not self.client.strip():
             raise usage_problem("the name is empty", "'--client'")
+        if self.client is not None and (wrong := name_problem(self.client.strip())):
+            raise usage_problem(wrong, "'--client'")
         if "booklet" in self.options and self.copies_for_clients:
             raise usage_problem("client copies are not made as booklets; leave out --booklet")
 

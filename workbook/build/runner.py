@@ -22,7 +22,7 @@ from workbook.build.jobs import Job, Plan
 from workbook.editions import Download, Edition
 from workbook.errors import WorkbookError
 from workbook.render import Environment, environment
-from workbook.writers import writer_for
+from workbook.writers import fontfolders, writer_for
 from workbook.writers.final_check import output_problems
 from workbook.writers.layouts import BLANK, Layouts, print_edition_for
 from workbook.writers.staging import staging
@@ -99,6 +99,7 @@ def _build(
     if not todo:
         return set()
     env = environment(plan.book.project_dir)
+    parallel.at_child_exit(fontfolders.remove_mine)  # a worker leaves no font folder behind
     groups = layout_groups(todo)
     tasks = [partial(_run_group, group, temps, env, step) for group in groups]
     read: set[Path] = set()

@@ -129,7 +129,8 @@ def _check_safe(book: Book, edition: Edition, docs: tuple[Document, ...]) -> Non
 def _logo_problems(logo: Path, project_dir: Path) -> list[Problem]:
     name = display_name(logo, project_dir.resolve())
     try:
-        data = read_inside(logo, (project_dir.resolve(),), MAX_LOGO_BYTES)
+        # Checked when the brand was read: inside the workbook, or beside a --brand file.
+        data = read_inside(logo, (project_dir.resolve(), logo.resolve()), MAX_LOGO_BYTES)
     except Refused as refusal:
         return [Problem(name, f"cannot be used: {refusal}")]
     return svg_problems(data, name)

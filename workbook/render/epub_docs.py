@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -20,6 +21,7 @@ from workbook.render.documents import (
     Document,
 )
 from workbook.render.pages import PageMap, PageStart, keys_in, mark_page_breaks
+from workbook.sources.media import package_name
 
 Template = Callable[..., str]
 XHTML_HEAD = "<?xml version='1.0' encoding='utf-8'?>\n<!DOCTYPE html>\n"
@@ -116,7 +118,7 @@ def _relink_images(root: Any, part: Part, project_dir: Path) -> dict[str, Path]:
     file = part.source.resolve().relative_to(project).as_posix()
     for img in root.iter("{http://www.w3.org/1999/xhtml}img"):
         src = img.get("src", "")
-        path = (part.source.parent / src).resolve()
+        path = (part.source.parent / unquote(src)).resolve()  # encoded once by media.py
         if "://" in src or src.startswith(("data:", "/")) or not path.is_relative_to(project):
             problems.append(Problem(file, f"image '{src}': use a file inside the workbook folder"))
         elif not path.is_file():
@@ -128,7 +130,7 @@ def _relink_images(root: Any, part: Part, project_dir: Path) -> dict[str, Path]:
             )
             problems.append(Problem(file, message))
         else:
-            inside = "images/" + path.relative_to(project).as_posix()
+            inside = package_name(path.relative_to(project).as_posix())
             img.set("src", "../" + inside)
             found[inside] = path
     if problems:

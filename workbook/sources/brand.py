@@ -8,8 +8,9 @@ from pathlib import Path
 
 from workbook.errors import Problems
 from workbook.model import Brand
-from workbook.safefiles import display_name, read_text
+from workbook.safefiles import Refused, checked_path, display_name, read_text
 from workbook.sources.located import Located
+from workbook.sources.media import SVG, check_image
 from workbook.sources.regions import REGIONS
 from workbook.sources.schema import TOML, Checker
 from workbook.sources.tomldata import load_toml
@@ -26,15 +27,18 @@ TEXT_KEYS = (
     "disclaimer",
 )
 KEYS = (*TEXT_KEYS, "logo", "accent", "region")
-LOGO_TYPES = (".png", ".svg")
+LOGO_TYPES = {".png": "image/png", ".svg": SVG}
 ACCENT = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 MAX_TEXT = 600
 MAX_BRAND_BYTES = 1_000_000
 WHERE = "the brand settings"  # for "unknown key 'x' in the brand settings"
 
 
-def parse_brand(data: Located, checker: Checker, project_dir: Path) -> Brand:
-    """`data` is the brand table (or a brand file's top level)."""
+def parse_brand(
+    data: Located, checker: Checker, project_dir: Path, folder: Path | None = None
+) -> Brand:
+    """`data` is the brand table (or a brand file's top level). The logo's path starts from
+    `folder`, the folder of the file that names it (default: the workbook's)."""
     checker.keys(data, KEYS, WHERE)
     text = {key: checker.text(data, key, longest=MAX_TEXT) for key in TEXT_KEYS}
     accent = checker.text(data, "accent", longest=MAX_TEXT)
@@ -44,25 +48,36 @@ def parse_brand(data: Located, checker: Checker, project_dir: Path) -> Brand:
         accent = ""
     region = checker.choice(data, "region", REGIONS)
     logo_name = checker.text(data, "logo", longest=MAX_TEXT)
-    logo = _logo(logo_name, checker, data.line_of("logo"), project_dir)
+    logo = None
+    if logo_name:
+        logo = _logo(logo_name, checker, data.line_of("logo"), folder or project_dir, project_dir)
     return Brand(**text, logo=logo, accent=accent, region=region)
 
 
-def _logo(value: str, checker: Checker, line: int, project_dir: Path) -> Path | None:
-    if not value:
-        return None
-    root = project_dir.resolve()
-    path = (root / value).resolve()
-    if not path.is_relative_to(root):
-        checker.problem(f"the logo '{value}' must be inside the workbook's folder", line)
-        return None
-    if path.suffix.lower() not in LOGO_TYPES:
+def _logo(value: str, checker: Checker, line: int, folder: Path, project_dir: Path) -> Path | None:
+    """A logo gets the checks a chapter's image gets: a regular file inside the workbook's
+    folder (or the brand file's), at most 20 MB and 40 million pixels, that decodes fully."""
+    roots = tuple(dict.fromkeys((project_dir.resolve(), folder.resolve())))
+    if Path(value).suffix.lower() not in LOGO_TYPES:
         checker.problem(f"the logo '{value}' must be a PNG or SVG file", line)
         return None
-    if not path.is_file():
-        checker.problem(f"there is no logo file '{value}' in the workbook's folder", line)
+    try:
+        path = checked_path(folder / value, roots)
+        check_image(path, LOGO_TYPES)
+    except Refused as refusal:
+        in_workbook = folder.resolve() == project_dir.resolve()
+        checker.problem(_logo_refusal(value, str(refusal), in_workbook), line)
         return None
     return path
+
+
+def _logo_refusal(value: str, reason: str, in_workbook: bool) -> str:
+    where = "the workbook's folder" if in_workbook else "the brand file's folder"
+    if reason == "there is no such file":
+        return f"there is no logo file '{value}' in {where}"
+    if reason == "it is outside the workbook's folder":
+        return f"the logo '{value}' must be inside {where}"
+    return f"the logo '{value}' cannot be used: {reason}"
 
 
 def read_brand_file(path: Path, project_dir: Path) -> Brand | None:
@@ -75,6 +90,6 @@ def read_brand_file(path: Path, project_dir: Path) -> Brand | None:
     checker = Checker(file, problems, TOML)
     if set(data) == {"brand"}:
         data = checker.table(data, "brand") or Located()
-    brand = parse_brand(data, checker, project_dir)
+    brand = parse_brand(data, checker, project_dir, path.parent)
     problems.raise_if_any()
     return brand

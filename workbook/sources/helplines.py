@@ -10,6 +10,7 @@ from workbook.errors import Problems
 from workbook.model import Helpline, Helplines, Region
 from workbook.resources import bundled_root
 from workbook.safefiles import read_text
+from workbook.sources import bounds
 from workbook.sources.located import Located
 from workbook.sources.regions import REGIONS
 from workbook.sources.schema import Checker
@@ -76,7 +77,10 @@ def _regions(checker: Checker, data: Located) -> tuple[Region, ...]:
 
 def _services(checker: Checker, data: Located) -> tuple[Helpline, ...]:
     services = []
-    for value, line in checker.items(data, "services", "service"):
+    for index, (value, line) in enumerate(checker.items(data, "services", "service")):
+        if bounds.SERVICES.over(index + 1):
+            checker.problem(bounds.SERVICES.message(), line)
+            break
         entry = checker.mapping(value, "a service", line)
         if entry is None:
             continue

@@ -13,6 +13,7 @@ to `#ID` are noted for checking once every part is read (sources/anchors.py).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,12 +24,29 @@ from mdit_py_plugins.container import container_plugin
 
 from workbook.errors import Problem, Problems, WorkbookError
 from workbook.model import Bibliography, Block, Heading, HelplineTable, Question, Source
+from workbook.sources import bounds
 from workbook.sources.anchors import VALID, Anchors
+from workbook.sources.bounds import Bound, Tally
 
 DEFAULT_PROMPT_LINES = 4
 MAX_LINES = 20
 MAX_INLINE_DEPTH = 30
 MAX_TABLE_COLUMNS = 12
+# What a chapter's block count counts: each is a box the layout places (a tight list's
+# paragraphs are hidden inside their items, and not counted again).
+BLOCK_TOKENS = {
+    "paragraph_open",
+    "heading_open",
+    "list_item_open",
+    "tr_open",
+    "blockquote_open",
+    "hr",
+    "fence",
+    "code_block",
+}
+MARK_CHARACTER = r"[*_`\[~]"  # what opens emphasis, code, links and struck text
+PLAIN = {"text", "softbreak"}  # inline tokens that are no box of their own
+_WHOLE = re.compile("[0-9]{1,6}")
 _PARAMS = re.compile(r"^reflect(?:\s+lines\s*=\s*(\S+))?\s*$")
 _CHOSEN_ID = re.compile(r"\s*\{#([^{}]*)\}\s*$")  # `{#my-id}` at the end of a heading or source
 
@@ -80,9 +98,10 @@ def render_blocks(
     file: str,
     first_line: int,
     images: Callable[[str, int], str | None] | None = None,
+    counts: dict[Bound, int] | None = None,
 ) -> tuple[Block, ...]:
     """The blocks of `render_body`, for a text on its own."""
-    return render_body(md, body, file, first_line, images).blocks
+    return render_body(md, body, file, first_line, images, None, counts).blocks
 
 
 def render_body(
@@ -92,15 +111,22 @@ def render_body(
     first_line: int,
     images: Callable[[str, int], str | None] | None = None,
     anchors: Anchors | None = None,
+    counts: dict[Bound, int] | None = None,
 ) -> Body:
     """Markdown to HTML strings, `Question` prompts, helpline tables and reference lists, in
     order. `images` checks each image address and gives the one to use (None: refused, and
     noted); `anchors` gives the headings' ids and notes the links (a fresh one: this text is
-    all there is). Every problem in the body is collected and raised together."""
-    tokens = md.parse(body)
+    all there is); `counts` adds up what the chapter holds (blocks, prompts, ...) for the
+    workbook's bounds. Every problem in the body is collected and raised together."""
     problems = Problems()
     anchors = anchors if anchors is not None else Anchors(())
-    _check_limits(tokens, file, first_line, problems)
+    _check_before_parsing(body, file, first_line)
+    tokens = md.parse(body)
+    tally = _check_limits(tokens, file, first_line, problems)
+    if tally.passed:  # past a bound: not one image is decoded, nothing is rendered
+        problems.raise_if_any()
+    if counts is not None:
+        counts.update({bound: counts.get(bound, 0) + n for bound, n in tally.counts.items()})
     _resolve_images(tokens, first_line, images)
     headings = _name_headings(tokens, file, first_line, anchors, problems)
     _note_links(tokens, file, first_line, anchors, problems)
@@ -241,14 +267,36 @@ def _bibliography(
     return Bibliography(tuple(sources), heading)
 
 
-def _check_limits(tokens: list[Token], file: str, first_line: int, problems: Problems) -> None:
-    """Text nested past what a page can show (thousands of '*' or '[') or tables too wide to
-    print would make the layout run out of depth or time: say so instead."""
-    line, columns = first_line, 0
+def _check_before_parsing(body: str, file: str, first_line: int) -> None:
+    """Counts that bound how long parsing takes, found without parsing: markdown-it needs
+    a minute for a flood of 5 MB of lines or of emphasis marks."""
+    for bound, pattern in ((bounds.LINES, "\n"), (bounds.MARK_CHARACTERS, MARK_CHARACTER)):
+        found = re.finditer(pattern, body)
+        passing = next(itertools.islice(found, bound.most, None), None)
+        if passing is not None:
+            line = first_line + body.count("\n", 0, passing.start())
+            raise WorkbookError([Problem(file, bound.message(), line)])
+
+
+def _check_limits(tokens: list[Token], file: str, first_line: int, problems: Problems) -> Tally:
+    """Text nested past what a page can show (thousands of '*' or '['), tables too wide to
+    print, and more blocks, table rows, prompts or images than a chapter may hold
+    (bounds.py) would make the layout run out of depth or time: say so instead. The tally
+    holds the chapter's counts, for the workbook's own bounds."""
+    tally = Tally(lambda message, line: problems.add(file, message, line))
+    line, columns, rows = first_line, 0, 0
     for token in tokens:
         line = first_line + token.map[0] if token.map else line
+        if token.type in BLOCK_TOKENS and not token.hidden:
+            tally.take(bounds.BLOCKS, line)
         if token.type == "table_open":
-            columns = 0
+            columns = rows = 0
+        elif token.type == "tr_open":
+            rows += 1
+            if rows == bounds.TABLE_ROWS.most + 1:
+                tally.alone(bounds.TABLE_ROWS, line, rows)
+        elif token.type == "container_reflect_open":
+            tally.take(bounds.PROMPTS, line)
         elif token.type == "th_open":
             columns += 1
             if columns == MAX_TABLE_COLUMNS + 1:
@@ -257,6 +305,14 @@ def _check_limits(tokens: list[Token], file: str, first_line: int, problems: Pro
         elif token.children and _depth(token.children) > MAX_INLINE_DEPTH:
             message = "this paragraph nests emphasis or links too deeply to lay out; simplify it"
             problems.add(file, message, line)
+        elif token.children:
+            images = sum(1 for child in token.children if child.type == "image")
+            if images:
+                tally.take(bounds.IMAGES, line, images)
+            marks = sum(1 for c in token.children if c.nesting >= 0 and c.type not in PLAIN)
+            if marks and tally.alone(bounds.PARAGRAPH_MARKS, line, marks):
+                tally.take(bounds.MARKS, line, marks)
+    return tally
 
 
 def _resolve_images(
@@ -305,10 +361,12 @@ def _prompt(md: MarkdownIt, info: str, inner: list[Token], file: str, line: int)
         raise WorkbookError([Problem(file, message, line)])
     lines = DEFAULT_PROMPT_LINES
     if match.group(1):
-        if not match.group(1).isdigit() or not 1 <= int(match.group(1)) <= MAX_LINES:
-            message = f"lines={match.group(1)} must be a whole number from 1 to {MAX_LINES}"
+        # ASCII digits only: '²' is a digit to str.isdigit() but not to int().
+        written = match.group(1)
+        if not _WHOLE.fullmatch(written) or not 1 <= int(written) <= MAX_LINES:
+            message = f"lines={written[:20]} must be a whole number from 1 to {MAX_LINES}"
             raise WorkbookError([Problem(file, message, line)])
-        lines = int(match.group(1))
+        lines = int(written)
     label = md.renderer.render(inner, md.options, {}).strip()
     if not label:
         raise WorkbookError([Problem(file, "this reflection prompt has no question in it", line)])

@@ -14,6 +14,7 @@ from workbook.errors import Problems, WorkbookError, did_you_mean
 from workbook.model import DEFAULT_QUICK_EXIT, Brand, BuildSettings
 from workbook.resources import CONFIG_NAME
 from workbook.safefiles import read_text
+from workbook.sources import bounds
 from workbook.sources.brand import BRAND_FILE, parse_brand, read_brand_file
 from workbook.sources.located import Located
 from workbook.sources.regions import REGIONS
@@ -167,12 +168,54 @@ def _quick_exit(data: Located, checker: Checker) -> str:
 
 
 def _contents(data: Located, checker: Checker) -> tuple[str, ...]:
-    parts = checker.texts(data, "contents", "part id")
     line = data.line_of("contents")
+    listed = data.get("contents")
+    if isinstance(listed, list) and bounds.PARTS.over(len(listed)):
+        checker.problem(bounds.PARTS.message(), line)
+        return ()
+    parts = checker.texts(data, "contents", "part id")
     for part in parts:
         if not PART_ID.match(part):
             message = f"'{part}' is not a part id (lowercase words joined by -)"
             checker.problem(message, line)
     for part in sorted({p for p in parts if parts.count(p) > 1}):
         checker.problem(f"the part '{part}' is listed twice in 'contents'", line)
+    for message in _collisions(parts):
+        checker.problem(message, line)
     return parts
+
+
+# Names workbook gives its own pages, files and landmarks: the EPUB's cover, navigation,
+# title page and back page (and their package ids), the site's home, downloads and back page,
+# and the ids in the bundled templates (a part's id is its element's id, and its file's name).
+# A part with one of them would make two EPUB entries with one name, or two elements with
+# one id. tests/test_hostile_inputs.py checks the templates' ids are all here.
+RESERVED_IDS = frozenset(
+    (
+        "cover", "cover-img", "nav", "ncx", "style", "title", "title-page", "back",
+        "from-your-therapist", "index", "downloads", "notes", "contents", "toc", "helplines",
+        "main", "landmarks", "page-list", "quick-exit", "e-readers", "about", "copyright",
+        "in-danger",
+    )
+)  # fmt: skip
+_PACKAGED = re.compile(r"^image-[0-9]+$")  # the EPUB's ids for pictures
+
+
+def _collisions(parts: tuple[str, ...]) -> list[str]:
+    """Part ids that would share a name with a page of workbook's own, or whose form fields
+    would share names with another part's (`sheet-1-2` is field 2 of section 1 of `sheet`)."""
+    messages = []
+    for part in parts:
+        if part in RESERVED_IDS or _PACKAGED.match(part):
+            messages.append(
+                f"the part id '{part}' is the name of a page workbook makes itself; "
+                "rename the file and its line in 'contents'"
+            )
+        for other in parts:
+            rest = part.removeprefix(f"{other}-")
+            if rest != part and re.match(r"(?:[0-9]|reflect-)", rest):
+                messages.append(
+                    f"the part id '{part}' starts with the part '{other}' and a number, so "
+                    "their form fields would share names; rename one of them"
+                )
+    return messages

@@ -14,6 +14,8 @@ from typing import Any, Literal, cast
 
 from workbook import model
 from workbook.errors import Problems
+from workbook.sources import bounds
+from workbook.sources.bounds import Tally
 from workbook.sources.located import Located, LocatedList
 from workbook.sources.schema import Checker
 
@@ -48,13 +50,14 @@ def read_worksheet(
     if top is None:
         return None
     reader.keys(top, TOP_KEYS, "the worksheet")
+    budget = Tally(reader.problem)
+    sections = reader.items(top, "sections", "section")
+    within = [item for item in sections if budget.take(bounds.SECTIONS, item[1])]
     return model.Worksheet(
         id=part_id,
         title=reader.text(top, "title", required=True),
         instructions=by_medium(reader, top, "instructions"),
-        sections=tuple(
-            _section(reader, *item) for item in reader.items(top, "sections", "section")
-        ),
+        sections=tuple(_section(reader, budget, *item) for item in within),
         source=source,
     )
 
@@ -70,12 +73,13 @@ def by_medium(reader: Checker, data: Located, key: str) -> model.ByMedium:
     return model.ByMedium(**texts, web=reader.text(value, "web"))
 
 
-def _section(reader: Checker, value: Any, line: int) -> model.Section:
+def _section(reader: Checker, budget: Tally, value: Any, line: int) -> model.Section:
     data = reader.mapping(value, "a section", line)
     if data is None:
         return model.Section("", model.NO_TEXT, ())
     reader.keys(data, SECTION_KEYS, "a section")
-    fields = [_field(reader, f, line) for f, line in reader.items(data, "fields", "field")]
+    items = reader.items(data, "fields", "field")
+    fields = [_field(reader, budget, f, n) for f, n in items if budget.take(bounds.FIELDS, n)]
     return model.Section(
         heading=reader.text(data, "heading"),
         intro=by_medium(reader, data, "intro"),
@@ -83,7 +87,7 @@ def _section(reader: Checker, value: Any, line: int) -> model.Section:
     )
 
 
-def _field(reader: Checker, value: Any, line: int) -> model.Field | None:
+def _field(reader: Checker, budget: Tally, value: Any, line: int) -> model.Field | None:
     data = reader.mapping(value, "a field", line)
     if data is None:
         return None
@@ -91,7 +95,26 @@ def _field(reader: Checker, value: Any, line: int) -> model.Field | None:
     if kind is None:
         return None
     reader.keys(data, FIELD_KEYS[kind], f"a {kind} field")
+    if kind == "log" and not budget.take(bounds.LOGS, line):
+        return None
+    if kind in ("checklist", "scale", "grid") and not _items_fit(data, budget):
+        return None
     return BUILDERS[kind](reader, data)
+
+
+def _items_fit(data: Located, budget: Tally) -> bool:
+    """A checklist's, scale's or grid's items (a grid's in all its groups), counted before
+    they are read."""
+    count = _count(data.get("items"))
+    groups = data.get("groups")
+    if isinstance(groups, list):
+        count += sum(_count(g.get("items")) for g in groups if isinstance(g, Located))
+    line = data.line_of("items" if "items" in data else "groups")
+    return budget.alone(bounds.ITEMS, line, count) and budget.take(bounds.SHEET_ITEMS, line, count)
+
+
+def _count(items: object) -> int:
+    return len(items) if isinstance(items, list) else 0
 
 
 def _date(reader: Checker, data: Located) -> model.DateField:

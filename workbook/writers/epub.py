@@ -20,9 +20,10 @@ from typing import Any
 from ebooklib import epub
 
 from workbook.editions import Edition, Personal
+from workbook.errors import WorkbookError
 from workbook.model import Metadata
 from workbook.render import TITLE_PAGE, Document, Rendered, render, render_personal
-from workbook.safefiles import read_limited
+from workbook.safefiles import Refused, read_limited
 from workbook.sources.media import MAX_IMAGE_BYTES
 from workbook.writers.cover import draw_cover
 from workbook.writers.layouts import BLANK, Layouts
@@ -136,12 +137,7 @@ def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Pat
         )
     for index, (name, source) in enumerate(rendered.images, start=1):
         book.add_item(
-            # Checked by the loader (media.py): a regular image file inside the workbook.
-            epub.EpubImage(
-                uid=f"image-{index}",
-                file_name=name,
-                content=read_limited(source, MAX_IMAGE_BYTES),
-            )
+            epub.EpubImage(uid=f"image-{index}", file_name=name, content=_image_bytes(source))
         )
     # The navigation document is for the reader's menus: not in the reading order at all.
     added = [(_add_document(book, d), d.kind) for d in rendered.documents]
@@ -161,6 +157,15 @@ def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Pat
     writer.write()
     target.write_bytes(_fixed_times(buffer.getvalue(), mtime))
     return EpubResult(path=target, files=len(parts))
+
+
+def _image_bytes(source: Path) -> bytes:
+    """Checked when the sources were read (media.py); read again with the same limits, in case
+    the file was changed since."""
+    try:
+        return read_limited(source, MAX_IMAGE_BYTES)
+    except Refused as refusal:
+        raise WorkbookError.one(source, f"the image cannot be used: {refusal}") from None
 
 
 def _book_with_metadata(rendered: Rendered, meta: Metadata) -> Any:

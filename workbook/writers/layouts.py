@@ -59,7 +59,15 @@ class Layouts:
         """The only way a document reaches a file: inside the project or the bundled files."""
         from workbook.writers.fetcher import SafeFetcher  # WeasyPrint: only for a layout
 
-        roots = (self.book.project_dir, bundled_templates(), bundled_styles(), font_dir())
+        roots: tuple[Path, ...] = (
+            self.book.project_dir,
+            bundled_templates(),
+            bundled_styles(),
+            font_dir(),
+        )
+        logo = self.book.brand.logo if self.book.brand else None
+        if logo is not None:  # checked when read; a --brand file's logo may sit beside it
+            roots += (logo,)
         return SafeFetcher(roots, self.read)
 
     def get(self, edition: Edition, personal: Personal | None = None) -> tuple[Rendered, Any]:

@@ -21,6 +21,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from workbook.errors import Problem, WorkbookError
 from workbook.render.documents import Document, Rendered
+from workbook.writers import fontfolders
 from workbook.writers.acroform import tidy_fields
 from workbook.writers.booklet import impose
 from workbook.writers.fetcher import SafeFetcher
@@ -87,7 +88,7 @@ class PageMaker:
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         self.base_url = base_dir.as_uri() + "/"
         self.fetcher = fetcher
-        self.fonts = FontConfiguration()
+        self.fonts = _font_configuration()
         self.css = CSS(
             string=rendered.css, base_url=self.base_url, url_fetcher=fetcher, font_config=self.fonts
         )
@@ -105,6 +106,12 @@ class PageMaker:
             identifier = hashlib.sha256(document.html.encode()).hexdigest()[:32].encode()
             pdf: bytes = layout.write_pdf(pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
             return pdf
+
+
+def _font_configuration() -> FontConfiguration:
+    config = FontConfiguration()
+    fontfolders.remember(config)
+    return config
 
 
 @contextlib.contextmanager

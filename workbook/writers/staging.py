@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import threading
@@ -64,6 +65,49 @@ def _remove(path: Path) -> None:
             path.unlink()
 
 
+# What staging leaves in the output folder while it works, named with its process id: a
+# temporary file or site (`.NAME.PID.tmp`, a booklet's `.NAME.PID.tmp.pages`), a site put
+# aside while the new one moves in (`.NAME.PID.old`), the write probe. NAME is one of ours.
+STAGED = re.compile(
+    r"^\.(?:.+(?:\.pdf|\.epub|\.csv|-site)\.(?P<pid>[0-9]{1,10})\.(?:tmp(?:\.pages)?|old)"
+    r"|workbook-write-test\.(?P<probe>[0-9]{1,10}))$"
+)
+
+
+def sweep_stale(output_dir: Path) -> list[Path]:
+    """Remove what a build that was killed (`kill -9`, a power cut) left staged: names of
+    ours whose process is no longer running. A running one's (another build writing here
+    now) and every other file stay. Returns what was removed."""
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(output_dir):
+            found = STAGED.match(entry.name)
+            if found is None:
+                continue
+            pid = int(found.group("pid") or found.group("probe"))
+            if pid > 1 and not running(pid):
+                _remove(Path(entry.path))
+                removed.append(Path(entry.path))
+    return removed
+
+
+def running(pid: int) -> bool:
+    """Whether process `pid` is alive (a zombie, ended but not yet reaped, is not)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:  # someone else's: alive
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:  # no /proc here: alive, as far as we can tell
+        return True
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
+
+
 @contextlib.contextmanager
 def staging(output_dir: Path) -> Iterator[Staging]:
     try:
@@ -74,6 +118,7 @@ def staging(output_dir: Path) -> Iterator[Staging]:
     except OSError as error:
         message = f"cannot write here ({error.strerror}); choose another folder with -o"
         raise WorkbookError.one(output_dir, message) from None
+    sweep_stale(output_dir)
     stage = Staging(output_dir)
     try:
         with _terminate_as_exit():
