@@ -207,6 +207,11 @@ def test_page_breaks_sit_where_the_print_pages_begin(epub_zip, default_pdf):
         assert after in pdf[number - 1][:400], f"page {number} starts with {after!r}"
         if body.index('role="doc-pagebreak"') < start:  # not the chapter's first page
             before = _squash(body[:start])[-25:]
+            if body[:start].rstrip().endswith('<li class="service">'):
+                # A helpline's lines come in another order on paper (a table's columns):
+                # the last line of the service before is on the page before.
+                lines = [s for s in re.findall(r">([^<>]+)<", body[:start]) if s.strip()]
+                before = _squash(lines[-1])
             assert before in pdf[number - 2], f"page {number - 1} ends with {before!r}"
         checked += 1
     assert checked >= 35

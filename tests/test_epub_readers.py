@@ -36,6 +36,7 @@ NIGHT = ":root { background-color: #000 !important; color: #fefefe !important; }
     "a { color: #63caff !important; }"  # fmt: skip
 SIZES = ((360, 740), (600, 800), (320, 640))
 NCX = "{http://www.daisy.org/z3986/2005/ncx/}"
+OPF = "{http://www.idpf.org/2007/opf}"
 BOOK = load_book(ROOT)
 
 
@@ -216,6 +217,17 @@ def test_the_contents_go_down_to_each_chapters_sections(epub_zip):
                 assert f'id="{heading.id}"' in page
 
 
+def test_the_page_markers_come_in_order_through_the_reading_order(epub_zip, opf, default_pdf):
+    """A worksheet field that runs over several print pages gets their markers in order (a
+    reader that follows the text, and calibre's Kindle page map, read them so)."""
+    spine = re.findall(r'<itemref idref="([^"]+)"', opf)
+    files = dict(re.findall(r'<item href="([^"]+)" id="([^"]+)"', opf))
+    by_id = {ident: href for href, ident in files.items()}
+    text = "".join(epub_zip.read(f"EPUB/{by_id[ident]}").decode() for ident in spine)
+    found = [int(n) for n in re.findall(r'id="page-(\d+)"', text)]
+    assert found == list(range(1, len(PdfReader(default_pdf).pages) + 1))
+
+
 def test_the_ncx_has_depth_play_order_and_the_print_pages(epub_zip, opf, default_pdf):
     ncx = etree.fromstring(epub_zip.read("EPUB/toc.ncx"))
     meta = {m.get("name"): m.get("content") for m in ncx.iter(f"{NCX}meta")}
@@ -336,13 +348,9 @@ def test_calibre_keeps_every_print_page_and_no_hidden_list_shows(round_trip, def
     never turn into text on a page."""
     azw3, back = round_trip
     pages = len(PdfReader(default_pdf).pages)
-    spine = re.findall(r'<itemref idref="([^"]+)"', next(back.rglob("*.opf")).read_text())
-    files = dict(
-        (ident, href)
-        for href, ident in re.findall(
-            r'href="([^"]+)" id="([^"]+)"', next(back.rglob("*.opf")).read_text()
-        )
-    )
+    opf = etree.parse(str(next(back.rglob("*.opf"))))
+    spine = [ref.get("idref") for ref in opf.iter(f"{OPF}itemref")]
+    files = {item.get("id"): item.get("href") for item in opf.iter(f"{OPF}item")}
     text = "".join((back / files[ident]).read_text(encoding="utf-8") for ident in spine)
     found = [int(n) for n in re.findall(r'<[^>]*id="page-(\d+)"', text)]
     assert found == list(range(1, pages + 1))
