@@ -17,7 +17,6 @@ from lxml import etree
 from pypdf import PdfReader
 
 from tests.conftest import ROOT, run
-from tests.test_web_browser import CHROMIUM, FLAGS
 from workbook.model import Chapter
 from workbook.sources.loader import load_book
 
@@ -45,17 +44,6 @@ def unpacked(default_epub, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("epub-unpacked")
     zipfile.ZipFile(default_epub).extractall(folder)
     return folder / "EPUB"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright  # only when a browser test runs
-
-    assert Path(CHROMIUM).exists(), "Chromium is missing: run scripts/install-test-deps.sh"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def documents(unpacked: Path) -> list[Path]:
