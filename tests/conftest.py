@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import stat
 import textwrap
 import tomllib
@@ -17,6 +18,18 @@ from tests.outside_refs import outside_references
 from workbook.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+# Debian's Chromium, driven by Playwright (nothing here can download a browser); one for the
+# whole run: the web edition's tests and the EPUB's share it (Playwright's sync API runs
+# one at a time in a process).
+CHROMIUM = os.environ.get("WORKBOOK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pytest_addoption(parser):
@@ -226,3 +239,14 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket.socket, "sendto", refuse)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright  # only when a browser test runs
+
+    assert Path(CHROMIUM).exists(), "Chromium is missing: run scripts/install-test-deps.sh"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()

@@ -9,17 +9,24 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
-from workbook.model import Chapter, Question
+from workbook.model import Bibliography, Chapter, Question
 from workbook.sources.loader import load_book
 
 SEED_TOOL = ROOT.parent / "shared" / "tools" / "seed_overlap.py"
 
 
+def block_html(block: object) -> str:
+    if isinstance(block, str):
+        return block
+    if isinstance(block, Question):
+        return block.label_html
+    if isinstance(block, Bibliography):
+        return "".join(source.html for source in block.sources)
+    return ""
+
+
 def plain_text(chapter: Chapter) -> str:
-    html = "".join(
-        b if isinstance(b, str) else b.label_html if isinstance(b, Question) else ""
-        for b in chapter.blocks
-    )
+    html = "".join(block_html(b) for b in chapter.blocks)
     return re.sub(r"<[^>]+>", " ", html)
 
 

@@ -28,8 +28,11 @@ def test_one_xhtml_file_per_part_plus_nav_ncx_and_cover(epub_zip, default_config
 
 
 def test_spine_order_equals_workbook_toml(opf, default_config):
+    """The contents page is read after the copyright page; the navigation document is for
+    the reader's menus and is not in the reading order."""
     idrefs = re.findall(r'<itemref idref="([^"]+)"', opf)
-    assert idrefs == ["cover", "copyright", "nav", *default_config["contents"]]
+    assert idrefs == ["cover", "copyright", "contents", *default_config["contents"]]
+    assert 'href="nav.xhtml" id="nav" media-type="application/xhtml+xml" properties="nav"' in opf
 
 
 def test_language_title_and_stable_identifier(opf, default_config, tmp_path):
@@ -47,10 +50,11 @@ def test_same_sources_give_the_same_bytes(default_epub, tmp_path):
     assert (tmp_path / "alliance-workbook.epub").read_bytes() == default_epub.read_bytes()
 
 
-def test_nav_lists_every_part(epub_zip, default_config):
+def test_nav_and_contents_page_list_every_part(epub_zip, default_config):
     nav = epub_zip.read("EPUB/nav.xhtml").decode()
+    contents = epub_zip.read("EPUB/contents.xhtml").decode()
     for part in default_config["contents"]:
-        assert f'href="text/{part}.xhtml"' in nav
+        assert f'href="text/{part}.xhtml"' in nav and f'href="text/{part}.xhtml"' in contents
 
 
 def test_worksheets_read_as_prompts_on_a_screen(epub_zip):

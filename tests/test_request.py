@@ -100,8 +100,8 @@ def test_choices_that_do_not_go_together_are_usage_errors(sample, choices, messa
 
 def test_options_apply_only_to_their_formats():
     epub = Edition.make("epub", "a4", ("large_print", "low_ink", "booklet", "discreet"))
-    assert epub.options == (next(o for o in OPTIONS if o.name == "discreet"),)
-    assert epub.filename("s") == "s.epub"
+    assert [o.name for o in epub.options] == ["large_print", "discreet"]
+    assert epub.filename("s") == "s-large-print.epub"  # its page numbers follow large print
     handout = Edition.make("handout", "a4", ("fillable", "large_print"), parts=("x",))
     assert handout.medium == "form"
     assert handout.filename("s") == "s-handout-x-fillable-a4-large-print.pdf"

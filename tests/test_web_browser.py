@@ -11,10 +11,8 @@ serve` reloads an open page when a chapter is saved.
 
 from __future__ import annotations
 
-import os
 import queue
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -30,15 +28,6 @@ from workbook.sources.loader import load_book
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = os.environ.get("WORKBOOK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE = ROOT / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 # axe reads the page's own stylesheets (no `preload`: it would fetch them again).
@@ -48,17 +37,6 @@ AXE_RUN = """async (tags) => {
 }"""
 QUICK_EXIT = "https://www.google.com/"
 BOOK = load_book(ROOT)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright  # only when a browser test runs
-
-    assert Path(CHROMIUM).exists(), "Chromium is missing: run scripts/install-test-deps.sh"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

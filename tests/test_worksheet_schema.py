@@ -280,8 +280,12 @@ def test_screen_has_numbered_prompts_and_no_drawing_or_ticking(rich):
     assert "Note a number for each line." in text and "Choose what fits." in text
     for word in ("tick", "write on the lines", "circle", "<input", "<textarea", "<table"):
         assert word not in html.lower(), word
-    numbers = re.findall(r'class="prompt-number">(\d+)\.', html)
-    assert numbers == ["1", "2", "3", "4", "5"]
+    # The fields are one numbered list: a list per section, its numbers going on.
+    prompts = r'<ol class="prompts"(?: start="(\d+)")?>(.*?)</ol>\s*</section>'
+    lists = re.findall(prompts, html, re.S)
+    sizes = [body.count('<li class="prompt">') for _, body in lists]
+    starts = [int(start or 1) for start, _ in lists]
+    assert sum(sizes) == 5 and starts == [1 + sum(sizes[:i]) for i in range(len(sizes))]
     assert "Give each one a number from 0 to 10 (0 is calm, 10 is very upset)." in text
     assert "Total for bond: add up these 2 numbers. The most is 8." in " ".join(text.split())
     assert "Choose one: Fully; Partly; Not yet." in text

@@ -109,8 +109,9 @@ OPTIONS: tuple[Option, ...] = (
         file_word="booklet", summary="booklet",
     ),
     Option(
+        # The EPUB keeps the reader's own text size; its page numbers follow the large print.
         "large_print", "Text at 16 pt or more, with lines and boxes to match.",
-        (*PAGED_FORMATS, *SITE_FORMATS), "large-print.css", "large-print", "large print",
+        (*PAGED_FORMATS, "epub", *SITE_FORMATS), "large-print.css", "large-print", "large print",
     ),
     Option(
         "low_ink", "No filled areas, black and grey only.", PAGED_FORMATS,

@@ -228,6 +228,42 @@ class HelplineTable:
     kind: Literal["helplines"] = "helplines"
 
 
+# Places the helplines give a chapter that holds them: what "If you are in danger now" links
+# to (the emergency number first), and the list of services.
+HELPLINE_PLACES = ("in-danger", "helplines")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading in a chapter's text (## is level 2): its id, for links and the contents."""
+
+    level: int
+    id: str
+    title: str  # its words, as plain text
+
+
+@dataclass(frozen=True)
+class Source:
+    """One entry of a reference list: its id (what a citation links to) and its HTML (the
+    reference and any note under it; trusted, already escaped)."""
+
+    id: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    """A reference list (`::: bibliography`). `heading` is the id of the heading just before
+    it, which names it, or ""."""
+
+    sources: tuple[Source, ...]
+    heading: str = ""
+    kind: Literal["bibliography"] = "bibliography"
+
+
+Block = str | Question | HelplineTable | Bibliography
+
+
 @dataclass(frozen=True)
 class Media:
     """An image a chapter uses: `name` is its path inside the workbook's folder."""
@@ -239,16 +275,36 @@ class Media:
 
 @dataclass(frozen=True)
 class Chapter:
-    """A guide chapter. `blocks` are body HTML (str), reflection prompts and helpline tables."""
+    """A guide chapter. `blocks` are body HTML (str), reflection prompts, helpline tables and
+    reference lists; `headings` are the headings in its text, in order."""
 
     id: str
     title: str
     summary: str
     content_note: str
-    blocks: tuple[str | Question | HelplineTable, ...]
+    blocks: tuple[Block, ...]
     source: Path
     kind: Literal["chapter"] = "chapter"
     media: tuple[Media, ...] = ()
+    headings: tuple[Heading, ...] = ()
+    back: bool = False  # in the back matter (from workbook.toml's `backmatter` on)
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return tuple(s for b in self.blocks if isinstance(b, Bibliography) for s in b.sources)
+
+    @property
+    def helplines(self) -> bool:
+        return any(isinstance(b, HelplineTable) for b in self.blocks)
+
+    @property
+    def places(self) -> tuple[tuple[str, str], ...]:
+        """Every id a link may go to inside it, with what it is: 'heading', 'source' or
+        'place' (the helplines' own)."""
+        places = [(h.id, "heading") for h in self.headings]
+        places += [(s.id, "source") for s in self.sources]
+        places += [(p, "place") for p in HELPLINE_PLACES if self.helplines]
+        return tuple(places)
 
 
 @dataclass(frozen=True)
@@ -259,6 +315,11 @@ class Worksheet:
     sections: tuple[Section, ...]
     source: Path
     kind: Literal["worksheet"] = "worksheet"
+    back: bool = False  # in the back matter (from workbook.toml's `backmatter` on)
+
+    @property
+    def places(self) -> tuple[tuple[str, str], ...]:
+        return ()
 
     @property
     def has_log(self) -> bool:
@@ -274,6 +335,17 @@ class Worksheet:
 
 
 Part = Chapter | Worksheet
+
+
+def link_targets(parts: tuple[Part, ...]) -> dict[str, tuple[str, str]]:
+    """Where a link to each id goes: (the part that holds it, what it is: 'part', 'heading',
+    'source' or 'place'). Ids are unique across the book, so the first one given wins."""
+    targets: dict[str, tuple[str, str]] = {}
+    for part in parts:
+        targets.setdefault(part.id, (part.id, "part"))
+        for place, kind in part.places:
+            targets.setdefault(place, (part.id, kind))
+    return targets
 
 
 @dataclass(frozen=True)
@@ -379,6 +451,7 @@ class Metadata:
     publisher: str = ""
     license: str = ""  # the content's licence, on the copyright page
     permission: str = ""  # a line on every printed worksheet: who may copy it
+    subjects: tuple[str, ...] = ()  # what it is about, for a library's catalogue (the EPUB's)
 
 
 # Where the web edition's "Leave this site" button goes: a busy, neutral page that says

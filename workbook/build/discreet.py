@@ -61,6 +61,7 @@ def discreet_book(
         author="",
         description="",
         publisher="",
+        subjects=(),
         slug=NEUTRAL_SLUG,
         license=neutral.text(book.meta.license),
         permission=neutral.text(book.meta.permission),

@@ -12,6 +12,8 @@ from workbook.model import Part
 TITLE_PAGE = "text/title-page.xhtml"
 BACK_PAGE = "text/from-your-therapist.xhtml"
 COPYRIGHT_PAGE = "text/copyright.xhtml"
+CONTENTS_PAGE = "contents.xhtml"  # the contents page to read; NAV is for the reader's menus
+NAV = "nav.xhtml"
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,8 @@ class Document:
     title: str
     html: str
     part: Part | None = None
-    kind: str = "part"  # "book", "part", "cover", "nav", "title", "copyright" or "back"
+    # "book", "part", "cover", "title", "copyright", "contents", "nav" or "back"
+    kind: str = "part"
 
 
 @dataclass(frozen=True)

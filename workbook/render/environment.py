@@ -19,6 +19,7 @@ import jinja2
 from workbook.errors import Problem, WorkbookError
 from workbook.render.contact import reach_links
 from workbook.render.cssvalues import css_colour, css_string
+from workbook.render.links import book_links, text_links
 from workbook.render.pages import page_keys
 from workbook.render.runaway import (
     MEMORY_BYTES,
@@ -87,6 +88,8 @@ def environment(project_dir: Path) -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["css_colour"] = css_colour
     env.filters["reach_links"] = reach_links
+    env.filters["book_links"] = book_links
+    env.filters["text_links"] = text_links
     env.project_dir = project_dir
     return env
 

@@ -12,7 +12,14 @@ from lxml import etree
 
 from workbook.errors import Problem, WorkbookError
 from workbook.model import Book, Part
-from workbook.render.documents import BACK_PAGE, COPYRIGHT_PAGE, TITLE_PAGE, Document
+from workbook.render.documents import (
+    BACK_PAGE,
+    CONTENTS_PAGE,
+    COPYRIGHT_PAGE,
+    NAV,
+    TITLE_PAGE,
+    Document,
+)
 from workbook.render.pages import PageMap, PageStart, keys_in, mark_page_breaks
 from workbook.sources.media import package_name
 
@@ -23,8 +30,9 @@ XHTML_HEAD = "<?xml version='1.0' encoding='utf-8'?>\n<!DOCTYPE html>\n"
 def epub_documents(
     book: Book, pages: PageMap | None, template: Template, with_title: bool, with_back: bool
 ) -> tuple[tuple[Document, ...], tuple[tuple[str, Path], ...]]:
-    """Cover, parts and nav, in reading order, and the images to pack: (path in EPUB, file).
-    A branded or client's copy adds a title page after the cover and a back page at the end."""
+    """Cover, copyright and contents pages, parts, then the navigation document (out of the
+    reading order), and the images to pack: (path in EPUB, file). A branded or client's copy
+    adds a title page after the cover and a back page after the parts."""
     starts = pages.starts if pages else ()
     cover = _page(template, "epub-cover.html")
     rights = _page(template, "standalone.html", inner="copyright.html", to_root="../")
@@ -34,10 +42,10 @@ def epub_documents(
     images: dict[str, Path] = {}
     for part, root in parts:
         images.update(_relink_images(root, part, book.project_dir))
-    nav_keys = keys_in(_page(template, "epub-nav.html", page_list=()))
+    contents = _page(template, "epub-contents.html")
     where = {key: "cover.xhtml" for key in keys_in(cover)}
     where.update({key: COPYRIGHT_PAGE for key in keys_in(rights)})
-    where.update({key: "nav.xhtml" for key in nav_keys})
+    where.update({key: CONTENTS_PAGE for key in keys_in(contents)})
     for part, root in parts:
         where.update({key: f"text/{part.id}.xhtml" for key in keys_in(root)})
     page_list = _page_list(starts, where)
@@ -46,12 +54,14 @@ def epub_documents(
     if with_title:
         docs.append(title_page(template))
     docs.append(_document(COPYRIGHT_PAGE, "About this edition", rights, starts, kind="copyright"))
-    docs.append(_document("nav.xhtml", "Contents", nav, starts, kind="nav"))
+    docs.append(_document(CONTENTS_PAGE, "Contents", contents, starts, kind="contents"))
     for part, root in parts:
         docs.append(_document(f"text/{part.id}.xhtml", part.title, root, starts, part=part))
     if with_back:
         back = _page(template, "standalone.html", inner="back.html", to_root="../")
         docs.append(_document(BACK_PAGE, "From your therapist", back, (), kind="back"))
+    # Last, and out of the reading order: the reader's menus (contents, landmarks, pages).
+    docs.append(_document(NAV, "Navigation", nav, starts, kind="nav"))
     return tuple(docs), tuple(sorted(images.items()))
 
 

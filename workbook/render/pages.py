@@ -95,6 +95,8 @@ def _page_start(
     if first is None:
         return start
     element, before = first
+    if start is not None and start.key.startswith(f"{_key(element)}."):
+        return start  # a table's header repeated over a row that begins here: that row
     if element.get(TEXT_KEY) is not None:  # part-way through a chapter block: same text
         return PageStart(number, _key(element), before)
     return start or PageStart(number, _key(element), AFTER)
@@ -126,14 +128,23 @@ def _count(text: str) -> int:
 
 
 def page_keys(html: str, prefix: str) -> str:
-    """Jinja filter: key a chapter block's top-level elements (and their list items) so a
-    page can start at them. The text is left as it is."""
+    """Jinja filter: key a chapter block's top-level elements (and their list items, and a
+    table's body rows) so a page can start at them. The text is left as it is. A table's rows
+    and a list's items share their keys: the helplines are a table on paper and a list on a
+    screen, a service per row or item, so a page that starts at a service starts there in
+    both."""
     holder = etree.fromstring(f"<div>{html}</div>")
     for index, element in enumerate(holder, start=1):
         element.set(TEXT_KEY, f"{prefix}.{index}")
-        if element.tag in ("ul", "ol"):
-            for number, item in enumerate(element, start=1):
-                item.set(TEXT_KEY, f"{prefix}.{index}.{number}")
+        items = (
+            list(element)
+            if element.tag in ("ul", "ol")
+            else element.findall("tbody/tr")
+            if element.tag == "table"
+            else []
+        )
+        for number, item in enumerate(items, start=1):
+            item.set(TEXT_KEY, f"{prefix}.{index}.{number}")
     keyed = (etree.tostring(element, encoding="unicode") for element in holder)
     return (holder.text or "") + "".join(keyed)
 
@@ -185,10 +196,16 @@ def _insert(element: Any, span: Any, offset: int) -> None:
 
 
 def _insert_after(element: Any, span: Any) -> None:
+    """After `element` and after the markers already put there: a field that runs over
+    several print pages gets their markers in order."""
     if element.tag.rpartition("}")[2] == "li":
         element.append(span)  # a list holds only items
-    else:
-        element.addnext(span)
+        return
+    anchor = element
+    following = anchor.getnext()
+    while following is not None and following.get("role") == "doc-pagebreak":
+        anchor, following = following, following.getnext()
+    anchor.addnext(span)
 
 
 def _insert_in_text(element: Any, span: Any, offset: int) -> bool:

@@ -13,16 +13,17 @@ from typing import Any, Literal, TypeVar
 
 from workbook.editions import Download, Edition
 from workbook.model import (
+    Block,
     Book,
     Brand,
     ByMedium,
     Chapter,
+    Heading,
     Helplines,
-    HelplineTable,
     Metadata,
-    Question,
     Section,
     Worksheet,
+    link_targets,
 )
 
 V = TypeVar("V")
@@ -34,7 +35,10 @@ class ChapterView:
     title: str
     summary: str
     content_note: str
-    blocks: tuple[str | Question | HelplineTable, ...]
+    blocks: tuple[Block, ...]
+    headings: tuple[Heading, ...]
+    back: bool
+    helplines: bool
     kind: Literal["chapter"] = "chapter"
 
 
@@ -46,6 +50,7 @@ class WorksheetView:
     sections: tuple[Section, ...]
     has_log: bool
     landscape: bool
+    back: bool
     kind: Literal["worksheet"] = "worksheet"
 
 
@@ -84,11 +89,15 @@ class DownloadView:
 
 @dataclass(frozen=True)
 class BookView:
+    """`targets`: where a link to each id goes, (part id, 'part', 'heading', 'source' or
+    'place'), for the parts this edition holds."""
+
     meta: Metadata
     parts: tuple[PartView, ...]
     worksheets: tuple[WorksheetView, ...]
     brand: BrandView | None
     helplines: Helplines | None
+    targets: dict[str, tuple[str, str]]
 
 
 def for_templates(value: object) -> object:
@@ -97,7 +106,8 @@ def for_templates(value: object) -> object:
         parts = tuple(_part(part) for part in value.parts)
         sheets = tuple(part for part in parts if isinstance(part, WorksheetView))
         brand = _brand(value.brand) if value.brand else None
-        return BookView(value.meta, parts, sheets, brand, value.helplines)
+        targets = link_targets(value.parts)
+        return BookView(value.meta, parts, sheets, brand, value.helplines, targets)
     if isinstance(value, Chapter | Worksheet):
         return _part(value)
     if isinstance(value, Brand):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,10 @@ from workbook import model
 from workbook.errors import Problem, Problems, WorkbookError, did_you_mean
 from workbook.safefiles import read_text
 from workbook.sources import bounds
+from workbook.sources.anchors import Anchors, note_text_links
 from workbook.sources.bounds import Bound
 from workbook.sources.helplines import HELPLINES_FILE, read_helplines
-from workbook.sources.markdown import make_parser, render_blocks, split_front_matter
+from workbook.sources.markdown import make_parser, render_body, split_front_matter
 from workbook.sources.media import MediaCollector
 from workbook.sources.schema import Checker
 from workbook.sources.settings import Config, read_config
@@ -36,6 +38,7 @@ def load_book(project_dir: Path) -> model.Book:
     parts: list[model.Part] = []
     sources: list[Path] = [config.path]
     md = make_parser()
+    anchors = Anchors(config.contents)
     counts: dict[Bound, int] = {}  # what the chapters hold, for the workbook's bounds
     total = 0
     for part_id in config.contents:
@@ -50,9 +53,11 @@ def load_book(project_dir: Path) -> model.Book:
             problems.add("workbook.toml", message)
             break
         try:
-            parts.append(_load_part(path, part_id, config, md, problems, counts))
+            parts.append(_load_part(path, part_id, config, md, (problems, anchors), counts))
         except WorkbookError as error:
             problems.extend(error)
+    anchors.check_links([*config.contents, *model.link_targets(tuple(parts))], problems)
+    parts = _back_matter(parts, config.backmatter)
     helplines = _helplines(config, parts, problems)
     _check_book_bounds(parts, counts, problems, config.line_of("contents"))
     problems.raise_if_any()
@@ -67,6 +72,7 @@ def load_book(project_dir: Path) -> model.Book:
         publisher=config.brand.practice if config.brand else "",
         license=config.license,
         permission=config.permission,
+        subjects=config.subjects,
     )
     return model.Book(
         meta=meta,
@@ -134,6 +140,16 @@ def _helplines(
     return helplines
 
 
+def _back_matter(parts: list[model.Part], first: str) -> list[model.Part]:
+    """The parts from `first` on are the back matter (the EPUB's landmark goes to the first
+    of them that a packet holds)."""
+    ids = [part.id for part in parts]
+    if first not in ids:
+        return parts
+    start = ids.index(first)
+    return [replace(part, back=True) if i >= start else part for i, part in enumerate(parts)]
+
+
 def _find_part(config: Config, part_id: str, problems: Problems) -> Path | None:
     folder = config.project_dir / CHAPTERS_DIR
     for suffix in (".md", ".yaml", ".yml"):
@@ -159,14 +175,20 @@ def _load_part(
     part_id: str,
     config: Config,
     md: Any,
-    problems: Problems,
+    found: tuple[Problems, Anchors],
     counts: dict[Bound, int],
 ) -> model.Part:
+    """A chapter or worksheet; `found` collects the problems and the ids given and linked to,
+    `counts` what the chapters hold, for the workbook's bounds."""
+    problems, anchors = found
     file = path.relative_to(config.project_dir).as_posix()
     text = read_source(path, file, config.project_dir)
     if path.suffix == ".md":
-        return _load_chapter(text, path, part_id, file, md, config.project_dir, counts)
-    worksheet = read_worksheet(load_yaml(text, file), part_id, path, file, problems)
+        where = (path, part_id, file)
+        return _load_chapter(text, where, md, config.project_dir, (anchors, counts))
+    data = load_yaml(text, file)
+    worksheet = read_worksheet(data, part_id, path, file, problems)
+    note_text_links(data, file, anchors)
     if worksheet is None:
         raise WorkbookError([])
     return worksheet
@@ -174,14 +196,14 @@ def _load_part(
 
 def _load_chapter(
     text: str,
-    path: Path,
-    part_id: str,
-    file: str,
+    where: tuple[Path, str, str],
     md: Any,
     project_dir: Path,
-    counts: dict[Bound, int],
+    found: tuple[Anchors, dict[Bound, int]],
 ) -> model.Chapter:
-    """Front matter and body are both checked, so one run lists the problems of each."""
+    """Front matter and body are both checked, so one run lists the problems of each.
+    `where`: the file's path, its part id and its name to show."""
+    path, part_id, file = where
     front_text, body, body_line = split_front_matter(text, file)
     problems = Problems()
     try:
@@ -191,7 +213,7 @@ def _load_chapter(
         values = dict.fromkeys(FRONT_MATTER_KEYS, "")
     images = MediaCollector(project_dir, file, problems)
     try:
-        blocks = render_blocks(md, body, file, body_line, images, counts)
+        text_body = render_body(md, body, file, body_line, images, *found)
     except WorkbookError as error:
         problems.extend(error)
     problems.raise_if_any()
@@ -200,9 +222,10 @@ def _load_chapter(
         title=values["title"],
         summary=values["summary"],
         content_note=values["content_note"],
-        blocks=blocks,
+        blocks=text_body.blocks,
         source=path,
         media=tuple(images.found.values()),
+        headings=text_body.headings,
     )
 
 

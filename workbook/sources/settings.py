@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook.editions import BUILD_FORMATS, PAPERS
-from workbook.errors import Problems, WorkbookError
+from workbook.errors import Problems, WorkbookError, did_you_mean
 from workbook.model import DEFAULT_DISCREET_WORDS, DEFAULT_QUICK_EXIT, Brand, BuildSettings
 from workbook.notes import note
 from workbook.resources import BRAND_FILE, CONFIG_NAME
@@ -30,9 +30,13 @@ RIGHTS_KEYS = ("license", "permission")
 BUILD_KEYS = ("paper", "region", "editions")  # what a build makes, unless its flags say
 SITE_KEYS = ("quick_exit",)  # the web edition's
 DISCREET_KEY = "discreet_words"  # what a discreet edition keeps out of sight
+# The EPUB's: where the back matter starts (its landmark), and the subjects in its metadata.
+BOOK_KEYS = ("backmatter", "subjects")
 KNOWN_KEYS = (
-    *TEXT_KEYS, *RIGHTS_KEYS, "date", "contents", "brand", *BUILD_KEYS, *SITE_KEYS, DISCREET_KEY
-)  # fmt: skip
+    *(*TEXT_KEYS, *RIGHTS_KEYS, "date", "contents", "brand", *BUILD_KEYS, *SITE_KEYS),
+    *BOOK_KEYS,
+    DISCREET_KEY,
+)
 MAX_DISCREET_WORDS = 100
 # A web address a reader's browser can open: http(s), a host, no spaces or quotes.
 WEB_ADDRESS = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s\"'<>\\]*)?$")
@@ -56,6 +60,8 @@ class Config:
     lines: dict[str, int]
     license: str = ""
     permission: str = ""
+    backmatter: str = ""  # the first part of the back matter, or ""
+    subjects: tuple[str, ...] = ()
     brand: Brand | None = None
     build: BuildSettings = field(default_factory=BuildSettings)
 
@@ -132,6 +138,11 @@ def _validate(path: Path, data: Located, checker: Checker) -> Config:
         message = f"'{language}' is not a language tag like 'en' or 'en-GB'"
         checker.problem(message, data.line_of("language"))
     contents = _contents(data, checker)
+    backmatter = checker.text(data, "backmatter")
+    if backmatter and backmatter not in contents:
+        message = f"'backmatter' must be one of the parts in 'contents', not '{backmatter}'"
+        checker.problem(message + did_you_mean(backmatter, contents), data.line_of("backmatter"))
+    subjects = checker.texts(data, "subjects", "subject") if "subjects" in data else ()
     date = checker.date(data, "date")
     build = _build_settings(data, checker)
     checker.problems.raise_if_any()
@@ -148,6 +159,8 @@ def _validate(path: Path, data: Located, checker: Checker) -> Config:
         lines=dict(data.key_lines),
         license=rights["license"],
         permission=rights["permission"],
+        backmatter=backmatter,
+        subjects=subjects,
         build=build,
     )
 
@@ -241,6 +254,7 @@ RESERVED_IDS = frozenset(
         "cover", "cover-img", "nav", "ncx", "style", "title", "title-page", "back",
         "from-your-therapist", "index", "downloads", "notes", "contents", "toc", "helplines",
         "main", "landmarks", "page-list", "quick-exit", "e-readers", "about", "copyright",
+        "in-danger",
     )
 )  # fmt: skip
 _PACKAGED = re.compile(r"^image-[0-9]+$")  # the EPUB's ids for pictures

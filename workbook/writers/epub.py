@@ -1,8 +1,10 @@
 """The EPUB writer: packages rendered documents with ebooklib into a reproducible EPUB 3.
 
 The documents arrive as finished XHTML (page breaks, landmarks, language and all) and are
-stored as they are; ebooklib writes the package file, the NCX and the zip. The print page
-numbers come from the print edition on the same paper, laid out once for the build.
+stored as they are; ebooklib writes the package file and the zip, the NCX is made from the
+navigation document (writers/ncx.py), which stays out of the reading order. The print page
+numbers come from the print edition on the same paper and in the same print size, laid out
+once for the build.
 """
 
 from __future__ import annotations
@@ -26,15 +28,28 @@ from workbook.sources.media import MAX_IMAGE_BYTES
 from workbook.writers.cover import draw_cover
 from workbook.writers.layouts import BLANK, Layouts
 from workbook.writers.logo import packed_bytes
+from workbook.writers.ncx import make_ncx
 
 NAMESPACE = uuid.UUID("8a1c2f1e-3f51-4f43-9b9e-6b1e8f1a2d10")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # EPUB Accessibility 1.1: what this book offers and how it can be read.
 ACCESS_MODES = (("accessMode", "textual"), ("accessModeSufficient", "textual"))
-FEATURES = ("tableOfContents", "readingOrder", "structuralNavigation", "alternativeText")
-PAGE_FEATURES = ("printPageNumbers", "pageNavigation")
+FEATURES = (
+    *("tableOfContents", "readingOrder", "structuralNavigation", "alternativeText"),
+    "displayTransformability",
+)
+PAGE_FEATURES = ("pageBreakMarkers", "pageNavigation")
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+# Who stands behind that claim: the project whose templates make every workbook's EPUB, and
+# whose tests check them with DAISY Ace and EPUBCheck.
+CERTIFIED_BY = "The workbook project"
+# Apple Books shows a book in its own font only when the book asks (the low-vision font).
+APPLE_OPTIONS = "META-INF/com.apple.ibooks.display-options.xml"
+APPLE_OPTIONS_XML = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<display_options>\n  <platform name="*">\n'
+    b'    <option name="specified-fonts">true</option>\n  </platform>\n</display_options>\n'
+)
 
 
 @dataclass(frozen=True)
@@ -81,19 +96,42 @@ def stable_identifier(meta: Metadata) -> str:
 
 
 def accessibility_summary(rendered: Rendered) -> str:
-    pages = (
-        f" Page numbers and a page list follow {rendered.page_source}, so a reader and someone "
-        "holding the printed book can find the same place."
-        if rendered.page_source
-        else ""
+    """What a reader should know before opening the book, from what it holds."""
+    parts = [d for d in rendered.documents if d.kind == "part"]
+    pictures = sum(1 for name, _ in rendered.images if not name.startswith("images/logo"))
+    tables = sum(d.html.count("<table") for d in parts)
+    sheets = sum(1 for d in parts if d.part is not None and d.part.kind == "worksheet")
+    said = [
+        "This workbook is text with headings, lists and links, in reading order, with a "
+        "contents page and a table of contents that goes down to each chapter's sections. "
+        "It follows the reader's font, size and colour settings."
+    ]
+    said.append(
+        f"It has {_count(pictures, 'picture')} besides the cover; each has a text description."
+        if pictures
+        else "The cover is its only picture, and it has a text description."
     )
-    return (
-        "This workbook is text with headings, lists and a table of contents, in reading order. "
-        "It follows the reader's font, size and colour settings. Worksheets are written as "
-        "questions to read, with nothing to fill in on screen: answers can go in a notebook "
-        "or in the PDF edition. The cover image has a text description. There are no sounds, "
-        f"no moving images and no flashing.{pages}"
-    )
+    if tables:
+        said.append(f"It has {_count(tables, 'table')}, each with headers.")
+    if sheets:
+        said.append(
+            f"Its {_count(sheets, 'worksheet')} are numbered questions to read, with nothing "
+            "to fill in on screen: answers can go in a notebook, the reader's notes or the "
+            "fillable PDF edition."
+        )
+    if any('href="tel:' in d.html for d in parts):
+        said.append("Helpline numbers are links a phone can call.")
+    said.append("There are no sounds, no moving images and no flashing.")
+    if rendered.page_source:
+        said.append(
+            f"Page numbers and a page list follow {rendered.page_source}, so a reader and "
+            "someone holding the printed book can find the same place."
+        )
+    return " ".join(said)
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
 def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Path) -> EpubResult:
@@ -112,14 +150,20 @@ def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Pat
         book.add_item(
             epub.EpubImage(uid=f"image-{index}", file_name=name, content=_image_bytes(name, source))
         )
-    spine = [_add_document(book, document) for document in rendered.documents]
+    # The navigation document is for the reader's menus: not in the reading order at all.
+    added = [(_add_document(book, d), d.kind) for d in rendered.documents]
+    book.spine = [item for item, kind in added if kind != "nav"]
     parts = [d for d in rendered.documents if d.kind == "part"]
-    book.toc = [epub.Link(d.name, d.title, _uid(d)) for d in parts]
     book.add_item(epub.EpubNcx())
-    book.spine = spine
+    book.add_item(
+        epub.EpubItem(
+            uid="apple", file_name=APPLE_OPTIONS, content=APPLE_OPTIONS_XML, manifest=False
+        )
+    )
     mtime = dt.datetime.combine(meta.date, dt.time())
     buffer = io.BytesIO()
     writer = _Writer(buffer, book, {"mtime": mtime, "raise_exceptions": True})
+    writer.ncx = make_ncx(rendered.documents, book.uid, meta.title, meta.language)
     writer.process()
     writer.write()
     target.write_bytes(_fixed_times(buffer.getvalue(), mtime))
@@ -144,8 +188,12 @@ def _book_with_metadata(rendered: Rendered, meta: Metadata) -> Any:
         book.add_author(meta.author)
     if meta.description:
         book.add_metadata("DC", "description", meta.description)
-    if meta.publisher:
-        book.add_metadata("DC", "publisher", meta.publisher)
+    if meta.publisher or meta.author:  # the practice that hands it out, else its author
+        book.add_metadata("DC", "publisher", meta.publisher or meta.author)
+    if meta.license:
+        book.add_metadata("DC", "rights", meta.license)
+    for subject in meta.subjects:
+        book.add_metadata("DC", "subject", subject)
     book.add_metadata("DC", "date", meta.date.isoformat())
     for name, value in ACCESS_MODES:
         book.add_metadata(None, "meta", value, {"property": f"schema:{name}"})
@@ -158,6 +206,7 @@ def _book_with_metadata(rendered: Rendered, meta: Metadata) -> Any:
     summary = accessibility_summary(rendered)
     book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
     book.add_metadata(None, "meta", CONFORMS_TO, {"property": "dcterms:conformsTo"})
+    book.add_metadata(None, "meta", CERTIFIED_BY, {"property": "a11y:certifiedBy"})
     if rendered.page_source:
         source = f"{meta.title}, {rendered.page_source}"
         book.add_metadata("DC", "source", source)
@@ -183,11 +232,16 @@ def _uid(document: Document) -> str:
 
 
 class _Writer(epub.EpubWriter):
-    """ebooklib's writer, plus `xml:lang` on the package element."""
+    """ebooklib's writer, plus `xml:lang` on the package element and our own NCX."""
+
+    ncx = b""
 
     def _write_opf_file(self, root: Any) -> None:
         root.set(XML_LANG, self.book.language)
         super()._write_opf_file(root)
+
+    def _get_ncx(self) -> bytes:
+        return self.ncx
 
 
 def _fixed_times(data: bytes, when: dt.datetime) -> bytes:

@@ -109,14 +109,15 @@ class Layouts:
         return Request(rendered, maker)
 
     def page_map(self, epub: Edition, personal: Personal | None = None) -> PageMap:
-        """Where each page of the print edition matching `epub` (paper, region, discreet)
-        begins."""
+        """Where each page of the print edition matching `epub` (paper, region, discreet,
+        large print) begins."""
         edition = print_edition_for(epub)
         starts = self._starts.get(("layout", edition, personal))
         if starts is None:
             starts = self.get(edition, personal)[1].starts
         label = PAPERS[epub.paper]["label"]
-        return PageMap(starts, f"the print edition ({label} paper)")
+        name = "large-print edition" if epub.large_print else "print edition"
+        return PageMap(starts, f"the {name} ({label} paper)")
 
 
 Wanted = tuple[Layouts, Edition, Personal | None]
@@ -163,8 +164,9 @@ def lay_out_editions(wanted: Sequence[Wanted], run_each: RunEach, store: PartSto
 
 
 def print_edition_for(edition: Edition) -> Edition:
-    """The print edition whose pages an EPUB's page list follows."""
-    return replace(edition.plain(), format="print")
+    """The print edition whose pages an EPUB's page list follows: the large-print one for a
+    large-print EPUB."""
+    return replace(edition.plain(), format="print", large_print=edition.large_print)
 
 
 def progress_label(edition: Edition) -> str:
