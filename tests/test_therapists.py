@@ -280,6 +280,8 @@ def test_a_discreet_edition_shows_no_listed_word_where_a_glance_finds_it(discree
     for rendered in discreet_renders:
         for doc in rendered.documents:
             for match in GLANCED.finditer(doc.html):
+                if 'class="service-name"' in match.group(0):
+                    continue  # a helpline's own name, kept so that it can be found
                 text = match.group(2) or match.group(3) or match.group(4) or ""
                 assert not sensitive_words(text), (rendered.edition.describe(), doc.name, text)
             metadata = " ".join(re.findall(r'<meta[^>]*content="([^"]*)"', doc.html))

@@ -74,7 +74,10 @@ def discreet_book(
 def _part(part: Part, neutral: Neutraliser, new_id: str) -> Part:
     if isinstance(part, Chapter):
         blocks = tuple(_block(block, neutral) for block in part.blocks)
-        return dataclasses.replace(part, id=new_id, title=neutral.text(part.title), blocks=blocks)
+        # The headings' words also show in the EPUB's and the site's contents.
+        heads = tuple(dataclasses.replace(h, title=neutral.text(h.title)) for h in part.headings)
+        title = neutral.text(part.title)
+        return dataclasses.replace(part, id=new_id, title=title, blocks=blocks, headings=heads)
     assert isinstance(part, Worksheet)
     sections = tuple(_texts(section, neutral) for section in part.sections)
     return dataclasses.replace(part, id=new_id, title=neutral.text(part.title), sections=sections)

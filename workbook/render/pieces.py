@@ -19,6 +19,8 @@ VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
     | {"source", "track", "wbr"}
 )
+# Elements that make a piece of their own; any other top-level element joins the next piece.
+SECTIONS = frozenset({"section", "article", "nav", "aside", "div", "header", "footer", "main"})
 _BODY_START = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 _BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
 
@@ -60,8 +62,9 @@ class _Spans(HTMLParser):
         for line in text.splitlines(keepends=True):
             self.lines.append(self.lines[-1] + len(line))
         self.stack: list[str] = []
-        self.spans: list[tuple[int, int]] = []
+        self.spans: list[tuple[int, str]] = []  # where each top-level element begins, its tag
         self.begin = 0
+        self.tag = ""
         self.broken = False
         self.stray_text = False
 
@@ -71,7 +74,7 @@ class _Spans(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: object) -> None:
         if not self.stack:
-            self.begin = self._at()
+            self.begin, self.tag = self._at(), tag
         if tag in VOID:
             if not self.stack:
                 self._close_top()
@@ -80,7 +83,7 @@ class _Spans(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs: object) -> None:
         if not self.stack:
-            self.begin = self._at()
+            self.begin, self.tag = self._at(), tag
             self._close_top()
 
     def handle_endtag(self, tag: str) -> None:
@@ -98,7 +101,7 @@ class _Spans(HTMLParser):
             self.stray_text = True
 
     def _close_top(self) -> None:
-        self.spans.append((self.begin, -1))
+        self.spans.append((self.begin, self.tag))
 
 
 def _top_level_spans(body: str) -> list[tuple[int, int]]:
@@ -109,5 +112,11 @@ def _top_level_spans(body: str) -> list[tuple[int, int]]:
         return []
     # Each top-level element runs until the next one begins (or the body ends): what lies
     # between is whitespace or comments.
-    begins = [begin for begin, _ in parser.spans]
+    # A lead-in that is not a section of its own (a client's name above the first worksheet)
+    # stays with what follows it: rules such as `p + section` must see them together.
+    begins = [
+        begin
+        for k, (begin, _) in enumerate(parser.spans)
+        if k == 0 or parser.spans[k - 1][1] in SECTIONS
+    ]
     return [(begin, end) for begin, end in zip(begins, [*begins[1:], len(body)], strict=True)]
