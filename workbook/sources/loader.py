@@ -18,6 +18,7 @@ from workbook.sources.markdown import make_parser, render_blocks, split_front_ma
 from workbook.sources.media import MediaCollector
 from workbook.sources.schema import Checker
 from workbook.sources.settings import Config, read_config
+from workbook.sources.typography import typeset
 from workbook.sources.worksheets import read_worksheet
 from workbook.sources.yamldata import load_yaml
 
@@ -166,7 +167,7 @@ def _load_part(
     text = read_source(path, file, config.project_dir)
     if path.suffix == ".md":
         return _load_chapter(text, path, part_id, file, md, config.project_dir, counts)
-    worksheet = read_worksheet(load_yaml(text, file), part_id, path, file, problems)
+    worksheet = read_worksheet(typeset(load_yaml(text, file)), part_id, path, file, problems)
     if worksheet is None:
         raise WorkbookError([])
     return worksheet

@@ -23,6 +23,7 @@ from workbook.errors import Problem, Problems, WorkbookError
 from workbook.model import HelplineTable, Question
 from workbook.sources import bounds
 from workbook.sources.bounds import Bound, Tally
+from workbook.sources.typography import italic_statistics
 
 DEFAULT_PROMPT_LINES = 4
 MAX_LINES = 20
@@ -108,7 +109,7 @@ def render_blocks(
             continue
         close = _matching_close(tokens, index, kind)
         if pending:
-            blocks.append(md.renderer.render(pending, md.options, {}))
+            blocks.append(italic_statistics(md.renderer.render(pending, md.options, {})))
             pending = []
         line = first_line + (token.map[0] if token.map else 0)
         if kind == "helplines":
@@ -120,7 +121,7 @@ def render_blocks(
                 problems.extend(error)
         index = close + 1
     if pending:
-        blocks.append(md.renderer.render(pending, md.options, {}))
+        blocks.append(italic_statistics(md.renderer.render(pending, md.options, {})))
     problems.raise_if_any()
     return tuple(blocks)
 
