@@ -26,3 +26,22 @@ def test_one_tagged_link_per_contents_entry_with_readable_text(default_pdf):
             kids = [k for k in owner.K if isinstance(k, pikepdf.Dictionary)]
             objects = [k.Obj.objgen for k in kids if "/Obj" in k]
             assert objects == [link.objgen]
+
+
+def bookmark_pages(path) -> list[tuple[str, int]]:
+    with pikepdf.open(path) as pdf, pdf.open_outline() as outline:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        found = []
+        stack = list(outline.root)
+        while stack:
+            item = stack.pop(0)
+            found.append((item.title, pages[item.destination[0].objgen]))
+            stack[:0] = list(item.children)
+        return found
+
+
+def test_print_and_fillable_number_their_pages_alike(default_pdf, default_fillable):
+    """ "Turn to page 23" means one place in both editions of one paper size."""
+    assert bookmark_pages(default_pdf) == bookmark_pages(default_fillable)
+    with pikepdf.open(default_pdf) as printed, pikepdf.open(default_fillable) as form:
+        assert len(printed.pages) == len(form.pages)
