@@ -41,3 +41,12 @@ def test_statistics_are_italic_in_text_only():
     assert italic_statistics(html) == (
         '<p>went with (<em>r</em> = .29), <em>p</em> &lt; .05 <a title="r = 1">a r = x</a></p>'
     )
+
+
+def test_reference_entries_are_marked_for_a_hanging_indent():
+    book = load_book(ROOT)
+    references = next(part for part in book.parts if part.id == "references")
+    html = "".join(block for block in references.blocks if isinstance(block, str))
+    assert html.count('<p class="reference">Bordin, E. S. (1979).') == 1
+    assert html.count('class="reference"') >= 9
+    assert '<p class="reference">Bordin described' not in html  # a note is not an entry

@@ -23,7 +23,7 @@ from workbook.errors import Problem, Problems, WorkbookError
 from workbook.model import HelplineTable, Question
 from workbook.sources import bounds
 from workbook.sources.bounds import Bound, Tally
-from workbook.sources.typography import italic_statistics
+from workbook.sources.typography import italic_statistics, mark_references
 
 DEFAULT_PROMPT_LINES = 4
 MAX_LINES = 20
@@ -109,7 +109,7 @@ def render_blocks(
             continue
         close = _matching_close(tokens, index, kind)
         if pending:
-            blocks.append(italic_statistics(md.renderer.render(pending, md.options, {})))
+            blocks.append(_typeset(md.renderer.render(pending, md.options, {})))
             pending = []
         line = first_line + (token.map[0] if token.map else 0)
         if kind == "helplines":
@@ -121,7 +121,7 @@ def render_blocks(
                 problems.extend(error)
         index = close + 1
     if pending:
-        blocks.append(italic_statistics(md.renderer.render(pending, md.options, {})))
+        blocks.append(_typeset(md.renderer.render(pending, md.options, {})))
     problems.raise_if_any()
     return tuple(blocks)
 
@@ -236,3 +236,7 @@ def _unwrap_paragraph(html: str) -> str:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         return html[3:-4]
     return html
+
+
+def _typeset(html: str) -> str:
+    return mark_references(italic_statistics(html))

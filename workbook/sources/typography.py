@@ -41,3 +41,12 @@ def italic_statistics(html: str) -> str:
     """Statistics' letters in italic (APA style), in the text of rendered HTML, never inside a
     tag or a word."""
     return _TEXT.sub(lambda m: m.group(1) + _STATISTIC.sub(r"<em>\1</em>", m.group(2)), html)
+
+
+# A reference list's entry: "Bordin, E. S. (1979). Title ..." (authors, then the year).
+_REFERENCE = re.compile(r"<p>(?=[^<]{2,300}?\(\d{4}[a-z]?(?:, [^)]{1,40})?\)\. )")
+
+
+def mark_references(html: str) -> str:
+    """Mark the entries of a reference list (`class="reference"`), for their hanging indent."""
+    return _REFERENCE.sub('<p class="reference">', html)
