@@ -20,13 +20,31 @@ ROOT = Path(__file__).resolve().parent.parent
 # (what, file the function is in, its name): cumulative time of every call.
 STEPS = (
     ("import WeasyPrint", "weasyprint/__init__.py", "<module>"),
-    ("load the sources (Markdown, YAML)", "workbook/loader.py", "load_book"),
-    ("render HTML (Jinja2), all editions", "workbook/render.py", "render"),
-    ("lay out pages (WeasyPrint), print + fillable", "weasyprint/__init__.py", "render"),
-    ("write PDFs (WeasyPrint, tagged PDF/UA-1)", "weasyprint/document.py", "write_pdf"),
+    ("load the sources (Markdown, YAML)", "workbook/sources/loader.py", "load_book"),
+    ("render HTML (Jinja2), all editions", "workbook/render/__init__.py", "render"),
+    (
+        "parse the stylesheets (WeasyPrint), print + fillable",
+        "workbook/writers/paged.py",
+        "__init__",
+    ),
+    (
+        "styles and boxes of each part (WeasyPrint)",
+        "workbook/writers/partlayout.py",
+        "build_context",
+    ),
+    ("lay out the parts' pages (WeasyPrint)", "workbook/writers/partlayout.py", "_paginate"),
+    (
+        "write PDFs (WeasyPrint): the parts, tagged, and margins",
+        "weasyprint/document.py",
+        "write_pdf",
+    ),
+    ("draw the margins: page numbers, running heads", "workbook/writers/folios.py", "draw_margins"),
+    ("join the parts (pikepdf)", "workbook/writers/join.py", "join"),
+    ("lay out a whole document (WeasyPrint), if any", "weasyprint/__init__.py", "render"),
     ("tidy the form fields (pikepdf)", "workbook/writers/acroform.py", "tidy_fields"),
-    ("draw the EPUB cover (Pillow)", "workbook/cover.py", "draw_cover"),
+    ("draw the EPUB cover (Pillow)", "workbook/writers/cover.py", "draw_cover"),
     ("package the EPUB (ebooklib)", "workbook/writers/epub.py", "write_epub"),
+    ("write the web edition", "workbook/writers/html.py", "write"),
 )
 
 
@@ -57,7 +75,8 @@ def profile_table(folder: Path, env: dict[str, str]) -> list[str]:
         "",
         "Every default edition, one process (`WORKBOOK_JOBS=1`), under cProfile "
         f"(which slows Python code down: {total:.1f} s in all). Steps overlap where one calls "
-        "another (the EPUB's page list needs the print layout).",
+        "another (the margins are drawn and written with WeasyPrint too; styles and boxes "
+        "count the margins' page too).",
         "",
         "| step | seconds | share |",
         "|---|---|---|",

@@ -7,8 +7,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from PIL import Image
@@ -207,6 +209,45 @@ def test_run_all_raises_a_workers_problems_and_failures(monkeypatch):
     assert error.value.problems == (Problem("chapters/a.md", "something to fix", 3),)
     with pytest.raises(parallel.WorkerFailed, match="KeyError: 'oops'"):
         parallel.run_all([_bug, lambda: 1])
+
+
+def _big_outcome_ignoring_stop() -> bytes:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # as if the stop had come and gone
+    time.sleep(0.5)  # the other task fails meanwhile
+    return b"x" * 1_000_000  # far more than a pipe holds
+
+
+def _big_crash_when_stopped() -> None:
+    try:
+        time.sleep(5)
+    except SystemExit:  # the stop, as a worker's _stop raises it
+        raise SystemExit("y" * 1_000_000) from None  # would be reported as a huge crash
+
+
+def _late_problem() -> None:
+    time.sleep(0.2)
+    _bad_content()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+@pytest.mark.parametrize("other", [_big_outcome_ignoring_stop, _big_crash_when_stopped])
+def test_a_worker_stopped_with_a_large_outcome_unread_ends(monkeypatch, other):
+    """One worker's problem stops the other, which is writing (or about to write) more than
+    a pipe holds: the stop must not wait forever for it. (An alarm turns a hang into a
+    failure.)"""
+    monkeypatch.setenv(parallel.JOBS_VARIABLE, "2")
+
+    def hung(signum, frame):
+        raise AssertionError("the stopped worker was waited for forever")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    try:
+        with pytest.raises(WorkbookError):
+            parallel.run_all([other, _late_problem])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # --- progress ------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 everything already loaded (the Book, the templates, WeasyPrint), so nothing is sent to it; only
 its small result comes back, pickled, through a pipe.
 
-A WorkbookError in a child is raised again here with the same problems; anything else that
-goes wrong in a child is raised as a WorkerFailed carrying the child's traceback. If this
-process stops (an error, Ctrl-C), the children still running are stopped and reaped first.
+A WorkbookError in a child is raised again here with the same problems, an OSError (a full
+disk) with the same error; anything else that goes wrong in a child is raised as a
+WorkerFailed carrying the child's traceback. If this process stops (an error, Ctrl-C), the
+children still running are stopped and reaped first.
 Without fork, with one core or one task, the tasks run here, one after another.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import pickle
 import re
@@ -32,6 +34,7 @@ from workbook.errors import Problem, WorkbookError
 T = TypeVar("T")
 STOPPING = {signal.SIGINT, signal.SIGTERM}
 JOBS_VARIABLE = "WORKBOOK_JOBS"
+QUEUE_BYTES = 60_000  # run_each's queue of items, written at once: less than a pipe holds
 
 
 class WorkerFailed(RuntimeError):
@@ -76,6 +79,34 @@ def run_all(tasks: Sequence[Callable[[], T]]) -> list[T]:
     return _Pool(jobs()).run(tasks)
 
 
+def run_each(work: Callable[[int], T], items: Sequence[int]) -> dict[int, T]:
+    """`work(item)` for every item, shared out among a few worker processes that each take
+    the next item as they finish one (so a long item does not hold up the others), in the
+    order given: the longest first balances best. Fewer processes than items: each starts
+    once, and what it loads (fonts, caches) serves every item it takes."""
+    if len(items) <= 1 or not can_fork() or len(items) * 4 > QUEUE_BYTES:
+        return {item: work(item) for item in items}
+    read_fd, write_fd = os.pipe()
+    try:
+        os.write(write_fd, b"".join(item.to_bytes(4, "big") for item in items))
+        os.close(write_fd)
+        write_fd = -1
+
+        def drain() -> dict[int, T]:
+            done = {}
+            while chunk := os.read(read_fd, 4):  # whole items: all were written at once
+                item = int.from_bytes(chunk, "big")
+                done[item] = work(item)
+            return done
+
+        results = run_all([drain] * min(jobs(), len(items)))
+    finally:
+        os.close(read_fd)
+        if write_fd >= 0:
+            os.close(write_fd)
+    return {item: result for done in results for item, result in done.items()}
+
+
 @dataclass
 class _Child:
     index: int
@@ -95,6 +126,9 @@ class _Pool:
         events = progress.open_channel()
         if events is not None:
             self.selector.register(events, selectors.EVENT_READ, None)
+        # Objects made so far are left alone by the collector, here and in the children: a
+        # collection would touch (and so copy) every page of memory the children share.
+        gc.freeze()
         try:
             while waiting or self.running:
                 while waiting and len(self.running) < self.limit:
@@ -104,6 +138,7 @@ class _Pool:
             self._stop_all()
             progress.close_channel()
             self.selector.close()
+            gc.unfreeze()
         return [results[index] for index in range(len(tasks))]
 
     def _start(self, index: int, task: Callable[[], Any]) -> None:
@@ -138,27 +173,33 @@ class _Pool:
         progress.redraw()
 
     def _finish(self, pid: int, child: _Child, results: dict[int, Any]) -> None:
+        # Reaped before it leaves the list: a Ctrl-C in between would leave it unreaped.
+        _, status = os.waitpid(pid, 0)
+        del self.running[pid]
         self.selector.unregister(child.fd)
         os.close(child.fd)
-        del self.running[pid]
-        _, status = os.waitpid(pid, 0)
         outcome = pickle.loads(child.data) if child.data else ("crash", _ended(status))
         kind, value = outcome
         if kind == "ok":
             results[child.index] = value
         elif kind == "problems":
             raise WorkbookError(cast(tuple[Problem, ...], value))
+        elif kind == "os":
+            raise OSError(*value)
         else:
             raise WorkerFailed(str(value))
 
     def _stop_all(self) -> None:
         for pid, child in list(self.running.items()):
+            # Its pipe first: a child blocked writing a large outcome nobody will read gets
+            # EPIPE and ends, instead of waiting for this waitpid forever.
+            with contextlib.suppress(OSError):
+                os.close(child.fd)
             try:
                 os.kill(pid, signal.SIGTERM)
                 os.waitpid(pid, 0)
             except (ProcessLookupError, ChildProcessError):
                 pass
-            os.close(child.fd)
         self.running.clear()
 
 
@@ -175,8 +216,12 @@ def _child_main(
         progress.as_child()
         try:
             outcome: tuple[str, Any] = ("ok", task())
+        except (SystemExit, KeyboardInterrupt):
+            raise  # stopped (_stop): the parent reads no outcome; end at once
         except WorkbookError as error:
             outcome = ("problems", error.problems)
+        except OSError as error:  # a full disk, say: the caller says so plainly
+            outcome = ("os", (error.errno, error.strerror, error.filename))
         except BaseException:
             outcome = ("crash", traceback.format_exc())
         data = pickle.dumps(outcome)

@@ -2,11 +2,13 @@
 parallel processes when there are cores to spare, and stages every file so that nothing
 half-written reaches the output folder.
 
-Jobs that share a layout run in one process: the EPUB's page list comes from the print
-edition's layout, so the EPUB goes with the print edition on the same paper, and client copies
-go with their packet's edition. Each process writes its own staged temporary files; they are
-moved into place together once every one is complete, so the files are the same bytes however
-many processes made them.
+First every layout the jobs need is made, all their parts in the same worker processes
+(writers/apart.py; parts laid out in an earlier build come from the part cache). Then jobs that
+share a layout are written in one process: the EPUB's page list comes from the print edition's
+layout, so the EPUB goes with the print edition on the same paper, and client copies go with
+their packet's edition. Each process writes its own staged temporary files; they are moved into
+place together once every one is complete, so the files are the same bytes however many
+processes made them.
 """
 
 from __future__ import annotations
@@ -15,16 +17,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from workbook.build import parallel
 from workbook.build.cache import BuildCache
 from workbook.build.jobs import Job, Plan
-from workbook.editions import Download, Edition
+from workbook.build.partcache import part_cache
+from workbook.editions import Download, Edition, Personal
 from workbook.errors import WorkbookError
-from workbook.render import Environment, environment
+from workbook.render import environment
 from workbook.writers import fontfolders, writer_for
 from workbook.writers.final_check import output_problems
-from workbook.writers.layouts import BLANK, Layouts, print_edition_for
+from workbook.writers.laidout import LaidOut
+from workbook.writers.layouts import BLANK, Layouts, Pending, lay_out_editions, print_edition_for
+from workbook.writers.partstore import NoStore, PartStore
 from workbook.writers.staging import staging
 
 Step = Callable[[str, str], None]
@@ -95,18 +101,74 @@ def _build(
     plan: Plan, todo: list[Job], temps: dict[str, Path], step: Step, details: dict[str, str]
 ) -> set[Path]:
     """Make `todo` into their staged temporary files; adds their words to `details` and
-    returns the files they read."""
+    returns the files they read.
+
+    The parts of every layout the jobs need are laid out together (writers/apart.py); then
+    each layout is finished (margins, joined PDF) and its PDFs written in one process, beside
+    the EPUBs, which only need to know where its pages begin."""
     if not todo:
         return set()
     env = environment(plan.book.project_dir)
     parallel.at_child_exit(fontfolders.remove_mine)  # a worker leaves no font folder behind
     groups = layout_groups(todo)
-    tasks = [partial(_run_group, group, temps, env, step) for group in groups]
-    read: set[Path] = set()
-    for group_details, group_read in parallel.run_all(tasks):
+    kept = part_cache(plan.book) if plan.use_cache else None
+    store: PartStore = NoStore() if kept is None else kept
+    layouts = [Layouts(g[0].packet, env, step, g[0].downloads, store) for g in groups]
+    wanted = [(each, *_layout_of(group[0])) for each, group in zip(layouts, groups, strict=True)]
+    pending = lay_out_editions([w for w in wanted if w[1].record.paged], parallel.run_each, store)
+    finishing = {id(w[0]): task for w, task in zip(pending.wanted, pending.tasks, strict=True)}
+    tasks: list[Callable[[], Any]] = []
+    after: list[tuple[list[Job], Layouts]] = []  # EPUBs of a layout made whole: they wait
+    for group, each in zip(groups, layouts, strict=True):
+        finish = finishing.get(id(each))
+        if finish is None:
+            tasks.append(partial(_run_group, group, each, temps))
+            continue
+        epubs = [job for job in group if job.edition.record.split and not job.edition.record.site]
+        if epubs and each.starts_known(*_layout_of(group[0])):
+            tasks.append(partial(_run_group, epubs, each, temps))
+        elif epubs:
+            after.append((epubs, each))
+        others = [job for job in group if job not in epubs]
+        tasks.append(partial(_finish_and_write, finish, pending, others, each, temps))
+    results: list[GroupResult] = []
+    for outcome in parallel.run_all(tasks):
+        if isinstance(outcome, _Finished):
+            outcome.install(layouts, pending)
+            outcome = outcome.result
+        results.append(outcome)
+    results += parallel.run_all([partial(_run_group, jobs, each, temps) for jobs, each in after])
+    read: set[Path] = set().union(*(each.read for each in layouts))  # what the layouts fetched
+    for group_details, group_read in results:
         details.update(group_details)
         read |= group_read
     return read
+
+
+@dataclass(frozen=True)
+class _Finished:
+    """A layout finished in a worker process, and the files written from it there."""
+
+    owner: int  # id() of the Layouts it is for, in the parent process
+    laid: LaidOut
+    result: GroupResult
+
+    def install(self, layouts: list[Layouts], pending: Pending) -> None:
+        pending.install_for(next(each for each in layouts if id(each) == self.owner), self.laid)
+
+
+def _finish_and_write(
+    finish: Callable[[], LaidOut],
+    pending: Pending,
+    jobs: list[Job],
+    layouts: Layouts,
+    temps: dict[str, Path],
+) -> _Finished:
+    owner = id(layouts)  # the same object's id as in the parent (a fork keeps addresses)
+    laid = finish()
+    pending.install_for(layouts, laid)
+    result = _run_group(jobs, layouts, temps) if jobs else ({}, set())
+    return _Finished(owner, laid, result)
 
 
 def layout_groups(jobs: list[Job]) -> list[list[Job]]:
@@ -122,19 +184,20 @@ def _layout_key(job: Job) -> tuple[object, ...]:
     return (job.packet_key, _layout_edition(job), job.personal is None)
 
 
-def _run_group(
-    group: list[Job], temps: dict[str, Path], env: Environment, step: Step
-) -> GroupResult:
-    """Jobs that share a layout. Once it is made, each edition's files (the print PDF, the
-    EPUB, their client copies) are written side by side, each edition in its own process."""
-    layouts = Layouts(group[0].packet, env, step, group[0].downloads)
+def _layout_of(job: Job) -> tuple[Edition, Personal | None]:
+    """The layout a job needs: its own, or for an EPUB the print edition's on the same
+    paper; a client's copy has the shared interior's, with a blank client line."""
+    return _layout_edition(job), None if job.personal is None else BLANK
+
+
+def _run_group(group: list[Job], layouts: Layouts, temps: dict[str, Path]) -> GroupResult:
+    """Jobs that share a layout, made before: each edition's files (the print PDF, the EPUB,
+    their client copies) are written side by side, each edition in its own process."""
     by_edition: dict[Edition, list[Job]] = {}
     for job in group:
         by_edition.setdefault(job.edition, []).append(job)
     write = partial(_write_all, layouts=layouts, temps=temps)
     if len(by_edition) > 1 and parallel.can_fork():
-        first = group[0]  # the layout the others read: made once, before the processes part
-        layouts.get(_layout_edition(first), None if first.personal is None else BLANK)
         outcomes = parallel.run_all([partial(write, jobs) for jobs in by_edition.values()])
     else:
         outcomes = [write(jobs) for jobs in by_edition.values()]

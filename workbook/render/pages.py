@@ -46,14 +46,31 @@ class PageMap:
 
 def find_page_starts(pages: list[Any]) -> tuple[PageStart, ...]:
     """One PageStart per laid-out page (WeasyPrint `Document.pages`), in page order."""
+    return number_page_starts(page_openings(pages))
+
+
+def page_openings(pages: list[Any]) -> list[PageStart | None]:
+    """Where each laid-out page begins, numbered from 1; None for a page with nothing on it."""
     seen: set[int] = set()  # elements that began on an earlier page
     chars: dict[int, int] = {}  # non-space characters of text blocks laid out so far
+    # WeasyPrint keeps a page's laid-out boxes in `_page_box`; each box knows its element.
+    return [
+        _page_start(number, page._page_box, seen, chars)
+        for number, page in enumerate(pages, start=1)
+    ]
+
+
+def number_page_starts(
+    openings: list[PageStart | None], first: int = 1, before: str = ""
+) -> tuple[PageStart, ...]:
+    """Page starts numbered from `first`; an empty page goes on from the page before it
+    (`before`: the key the page before the first ends in)."""
     starts: list[PageStart] = []
-    for number, page in enumerate(pages, start=1):
-        # WeasyPrint keeps a page's laid-out boxes in `_page_box`; each box knows its element.
-        start = _page_start(number, page._page_box, seen, chars)
-        if start is None:  # an empty page: it goes on from the previous one
-            start = PageStart(number, starts[-1].key if starts else "", AFTER)
+    for number, opening in enumerate(openings, start=first):
+        if opening is None:
+            start = PageStart(number, starts[-1].key if starts else before, AFTER)
+        else:
+            start = PageStart(number, opening.key, opening.offset)
         starts.append(start)
     return tuple(starts)
 

@@ -57,10 +57,20 @@ def write(edition: Edition, personal: Personal | None, layouts: Layouts, temp: P
         page = render_personal(book, edition, personal, env)
         documents = tuple(page if d.name == TITLE_PAGE else d for d in shared.documents)
         rendered = replace(shared, documents=documents)
-    cover = layouts.once("cover image", lambda: draw_cover(book.meta))
+    cover = layouts.once("cover image", lambda: _cover(layouts))
     result = write_epub(rendered, book.meta, cover, temp)
     layouts.step("EPUB", "done")
     return f"EPUB, {result.files} parts"
+
+
+def _cover(layouts: Layouts) -> bytes:
+    """The cover image, drawn once for a workbook's title and kept (drawing it takes a while)."""
+    key = layouts.store.key("epub cover", repr(layouts.book.meta))
+    if (kept := layouts.store.get_bytes(key)) is not None and kept.startswith(b"\x89PNG"):
+        return kept
+    image = draw_cover(layouts.book.meta)
+    layouts.store.put_bytes(key, image)
+    return image
 
 
 def stable_identifier(meta: Metadata) -> str:

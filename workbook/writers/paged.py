@@ -1,21 +1,24 @@
-"""Paged media with WeasyPrint: lays out rendered HTML and writes one tagged PDF.
+"""Paged media with WeasyPrint: an edition's stylesheet and fonts, parsed once (`PageMaker`),
+and the writing of a laid-out edition into its file.
 
-Layout and writing are separate steps: a build lays out each edition once, and the EPUB reads
-its print page numbers from the same layout. A fillable edition's fields are then tidied
-(writers/acroform.py); a booklet is padded with notes pages and imposed two pages to a sheet
-(writers/booklet.py).
+A build lays out each edition once (writers/apart.py: part by part, joined), and the EPUB reads
+its print page numbers from the same layout. The PDF is then written as it is, or with a
+fillable edition's fields tidied (writers/acroform.py), or as a booklet, padded with notes
+pages and imposed two pages to a sheet (writers/booklet.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -25,6 +28,7 @@ from workbook.writers import fontfolders
 from workbook.writers.acroform import tidy_fields
 from workbook.writers.booklet import impose
 from workbook.writers.fetcher import SafeFetcher
+from workbook.writers.laidout import LaidOut
 
 # Tagged (headings, lists, tables in the structure tree), with title and language: PDF/UA-1.
 PDF_VARIANT = "pdf/ua-1"
@@ -38,46 +42,34 @@ class PdfResult:
     sheets: int = 0  # a booklet: sheets of paper, printed on both sides
 
 
-def lay_out(rendered: Rendered, base_dir: Path, fetcher: SafeFetcher) -> Any:
-    """The laid-out edition (a WeasyPrint Document), padded to whole sheets for a booklet.
-    `base_dir` resolves the chapters' relative image paths."""
-    forms = rendered.edition.medium == "form"
+def write_pdf(rendered: Rendered, laid: LaidOut, target: Path) -> PdfResult:
+    """Write a laid-out edition: its form fields tidied, or a booklet padded and imposed."""
     with plain_failures(rendered.edition.describe()):
-        maker = PageMaker(rendered, base_dir, fetcher)
-        layout = maker.lay_out(rendered.documents[0], forms)
         if rendered.edition.booklet:
-            notes = maker.lay_out(rendered.documents[1], forms)
-            padding = -len(layout.pages) % 4
-            layout = layout.copy([*layout.pages, *notes.pages[:1] * padding])
-    return layout
+            flat = target.with_name(target.name + ".pages")
+            try:
+                pages = _padded(laid, flat)
+                impose(flat, target, rendered.edition.sheet_size)
+            finally:
+                flat.unlink(missing_ok=True)
+            return PdfResult(path=target, pages=pages, sheets=pages // 4)
+        target.write_bytes(laid.pdf)
+        fields = tidy_fields(target) if rendered.edition.medium == "form" else 0
+        return PdfResult(path=target, pages=laid.pages, fields=fields)
 
 
-def write_pdf(rendered: Rendered, layout: Any, target: Path) -> PdfResult:
-    """Write a laid-out edition. A stable identifier from the content: same sources, same bytes."""
-    source = "".join(d.html for d in rendered.documents) + rendered.css
-    identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
-    options: dict[str, Any] = {"pdf_identifier": identifier, "pdf_variant": PDF_VARIANT}
-    pages = len(layout.pages)
-    with plain_failures(rendered.edition.describe()):
-        return _write(rendered, layout, target, options, pages)
-
-
-def _write(
-    rendered: Rendered, layout: Any, target: Path, options: dict[str, Any], pages: int
-) -> PdfResult:
-    if rendered.edition.booklet:
-        flat = target.with_name(target.name + ".pages")
-        try:
-            layout.write_pdf(flat, **options)
-            impose(flat, target, rendered.edition.sheet_size)
-        finally:
-            flat.unlink(missing_ok=True)
-        return PdfResult(path=target, pages=pages, sheets=pages // 4)
-    layout.write_pdf(target, **options)
-    fields = 0
-    if rendered.edition.medium == "form":
-        fields = tidy_fields(target)
-    return PdfResult(path=target, pages=pages, fields=fields)
+def _padded(laid: LaidOut, target: Path) -> int:
+    """The pages, then notes pages up to a multiple of four; returns how many in all."""
+    with pikepdf.open(io.BytesIO(laid.pdf)) as pdf:
+        padding = -len(pdf.pages) % 4
+        if padding and laid.notes is not None:
+            with pikepdf.open(io.BytesIO(laid.notes)) as notes:
+                for _ in range(padding):
+                    pdf.pages.append(pikepdf.Page(pdf.copy_foreign(notes.pages[0].obj)))
+                pdf.save(target, deterministic_id=True)
+        else:
+            pdf.save(target, deterministic_id=True)
+        return len(pdf.pages)
 
 
 class PageMaker:
@@ -96,8 +88,11 @@ class PageMaker:
     def lay_out(self, document: Document, forms: bool = False) -> Any:
         html = HTML(string=document.html, base_url=self.base_url, url_fetcher=self.fetcher)
         layout = html.render(stylesheets=[self.css], font_config=self.fonts, pdf_forms=forms)
-        _raise_if_refused(self.fetcher)
+        self.raise_if_refused()
         return layout
+
+    def raise_if_refused(self) -> None:
+        _raise_if_refused(self.fetcher)
 
     def make(self, document: Document) -> bytes:
         """One document (a client's cover) laid out and written: the PDF's bytes."""
