@@ -181,7 +181,6 @@ RESERVED_IDS = frozenset(
         "cover", "cover-img", "nav", "ncx", "style", "title", "title-page", "back",
         "from-your-therapist", "index", "downloads", "notes", "contents", "toc", "helplines",
         "main", "landmarks", "page-list", "quick-exit", "e-readers", "about", "copyright",
-        "copy-1-end",
     )
 )  # fmt: skip
 _PACKAGED = re.compile(r"^image-[0-9]+$")  # the EPUB's ids for pictures
