@@ -13,8 +13,8 @@ from tests.conftest import ROOT
 PACKAGE = ROOT / "workbook"
 # Lowest first: a module may import from its own layer or a lower one, never a higher one.
 LAYERS = (
-    ("workbook", "workbook.errors", "workbook.model", "workbook.editions", "workbook.safefiles",
-     "workbook.resources"),
+    ("workbook", "workbook.errors", "workbook.notes", "workbook.model", "workbook.editions",
+     "workbook.safefiles", "workbook.resources"),
     ("workbook.sources",),
     ("workbook.render",),
     ("workbook.writers",),

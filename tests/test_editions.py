@@ -101,7 +101,7 @@ def epub_metadata_text(path: Path) -> str:
 
 
 def test_brand_shows_on_the_cover_back_page_and_worksheet_footers(batch):
-    texts = pdf_texts(batch / "healing-copy-01-print-letter.pdf")
+    texts = pdf_texts(batch / "healing-copy-01-print-a4.pdf")
     assert "Harbor <b>&</b> Co" in texts[0] and "Dr Ana Ruiz, PhD" in texts[0]
     assert texts[-1].startswith("From your therapist")
     assert "Bring anything you like" in texts[-1] and "555-0100" in texts[-1]
@@ -129,22 +129,21 @@ def test_batch_writes_numbered_files_and_an_index(batch):
         [
             f"healing-copy-0{n}{suffix}"
             for n in (1, 2, 3)
-            for suffix in ("-print-letter.pdf", "-fillable-letter.pdf", ".epub")
+            for suffix in ("-print-a4.pdf", "-fillable-a4.pdf", ".epub")
         ]
-        + ["healing-index.csv"]
-    )
-    with (batch / "healing-index.csv").open(encoding="utf-8") as index:
+    )  # en-GB: A4; the index is kept apart, in private/ beside the output folder
+    with (batch.parent / "private" / "healing-clients.csv").open(encoding="utf-8") as index:
         rows = list(csv.DictReader(index))
     assert [r["name"] for r in rows] == list(NAMES)
     assert rows[1]["parts"] == "intro sheet"
     assert rows[0]["files"] == (
-        "healing-copy-01-print-letter.pdf healing-copy-01-fillable-letter.pdf healing-copy-01.epub"
+        "healing-copy-01-print-a4.pdf healing-copy-01-fillable-a4.pdf healing-copy-01.epub"
     )
 
 
 def test_each_copy_has_its_name_on_the_cover_and_nowhere_in_metadata(batch):
     for number, name in enumerate(NAMES, start=1):
-        pdf = batch / f"healing-copy-0{number}-print-letter.pdf"
+        pdf = batch / f"healing-copy-0{number}-print-a4.pdf"
         texts = pdf_texts(pdf)
         assert f"Prepared for {name}" in texts[0].replace("\n", " ")
         assert not any(name in t for t in texts[1:])
@@ -160,7 +159,7 @@ def test_each_copy_has_its_name_on_the_cover_and_nowhere_in_metadata(batch):
 
 
 def test_a_copy_keeps_the_shared_contents_links_and_bookmarks(batch):
-    reader = PdfReader(batch / "healing-copy-01-print-letter.pdf")
+    reader = PdfReader(batch / "healing-copy-01-print-a4.pdf")
     titles = [i.title for i in reader.outline if not isinstance(i, list)]
     assert titles == [
         "Contents",
@@ -175,7 +174,7 @@ def test_a_copy_keeps_the_shared_contents_links_and_bookmarks(batch):
 
 
 def test_a_row_with_parts_gets_its_own_packet(batch):
-    texts = pdf_texts(batch / "healing-copy-02-print-letter.pdf")
+    texts = pdf_texts(batch / "healing-copy-02-print-a4.pdf")
     assert list(contents_entries(texts[2])) == ["A small chapter", "A small worksheet"]
     assert not any("Where to find support" in t for t in texts)
     nav = zipfile.ZipFile(batch / "healing-copy-02.epub").read("EPUB/nav.xhtml").decode()
@@ -194,12 +193,12 @@ def test_single_client_with_names_in_file_names(branded, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "healing-index.csv",
-        "healing-sam-lee-fillable-letter.pdf",
-        "healing-sam-lee-print-letter.pdf",
+        "healing-sam-lee-fillable-a4.pdf",
+        "healing-sam-lee-print-a4.pdf",
         "healing-sam-lee.epub",
     ]
-    cover = pdf_texts(out / "healing-sam-lee-print-letter.pdf")[0]
+    assert (tmp_path / "private" / "healing-clients.csv").is_file()
+    cover = pdf_texts(out / "healing-sam-lee-print-a4.pdf")[0]
     assert "Prepared for Sam Lee" in cover
     assert re.search(r"\d{1,2} [A-Z][a-z]+ \d{4}", cover)  # en-GB: day month year
 
@@ -208,7 +207,7 @@ def test_single_client_with_names_in_file_names(branded, tmp_path):
 
 
 def test_language_en_gb_lists_the_uk_helplines(batch):
-    text = "\n".join(pdf_texts(batch / "healing-copy-01-print-letter.pdf"))
+    text = "\n".join(pdf_texts(batch / "healing-copy-01-print-a4.pdf"))
     assert "Helplines in United Kingdom" in text and "0808 2000 247" in text
     assert "988" not in text and "call 999" in text
 
@@ -251,15 +250,14 @@ def discreet(branded) -> Path:
 
 def test_discreet_files_are_named_neutrally(discreet):
     assert sorted(p.name for p in discreet.iterdir()) == [
-        "personal-workbook-copy-01-fillable-letter.pdf",
-        "personal-workbook-copy-01-print-letter.pdf",
+        "personal-workbook-copy-01-fillable-a4.pdf",
+        "personal-workbook-copy-01-print-a4.pdf",
         "personal-workbook-copy-01.epub",
-        "personal-workbook-index.csv",
     ]
 
 
 def test_discreet_cover_heads_and_metadata_are_neutral(discreet):
-    pdf = discreet / "personal-workbook-copy-01-print-letter.pdf"
+    pdf = discreet / "personal-workbook-copy-01-print-a4.pdf"
     texts = pdf_texts(pdf)
     assert "Personal workbook" in texts[0] and "Prepared for Jane Q Client" in texts[0]
     metadata = pdf_metadata_text(pdf)

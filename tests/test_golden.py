@@ -316,7 +316,7 @@ def test_pdf_documents_are_stored_one_file_per_part(rendered):
         assert {f"book/{part.id}.html" for part in book.parts} <= files.keys()
         assert {"book.html", "book/cover.html", "book/contents.html"} <= files.keys()
     sheets = [f"handout/{part.id}.html" for part in book.worksheets]
-    copies = [f"handout/{part.id}--2.html" for part in book.worksheets]
+    copies = [f"handout/{part.id}-copy2.html" for part in book.worksheets]  # ids of their own
     assert {"handout.html", *sheets, *copies} <= rendered["handout"].keys()
     assert {f"text/{part.id}.xhtml" for part in book.parts} <= rendered["epub"].keys()
 

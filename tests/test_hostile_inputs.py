@@ -140,7 +140,7 @@ def test_a_brand_file_elsewhere_finds_its_logo_beside_it(sample, tmp_path):
     (practice / "brand.toml").write_text('practice = "Harbor"\nlogo = "../elsewhere.svg"\n')
     result = sample.build("--brand", str(practice / "brand.toml"))
     assert result.exit_code == 1
-    assert "the logo '../elsewhere.svg' must be inside the brand file's folder" in result.output
+    assert "the logo '../elsewhere.svg' must be in the brand file's folder" in result.output
 
 
 @pytest.mark.slow
@@ -171,7 +171,8 @@ def test_a_reflection_prompt_with_an_odd_line_count(sample, written):
 
 @pytest.mark.parametrize("value", ["²", "-1", "abc", "0", "1.5"])
 def test_workbook_jobs_that_is_not_a_number_is_ignored_with_a_note(value, monkeypatch, capsys):
-    from workbook.build import notes, parallel
+    from workbook import notes
+    from workbook.build import parallel
 
     monkeypatch.setattr(notes, "_said", set())
     monkeypatch.setenv("WORKBOOK_JOBS", value)
@@ -188,7 +189,7 @@ def test_workbook_jobs_that_is_not_a_number_is_ignored_with_a_note(value, monkey
 
 @pytest.mark.slow
 def test_a_build_with_workbook_jobs_superscript_two(sample, monkeypatch):
-    from workbook.build import notes
+    from workbook import notes
 
     monkeypatch.setattr(notes, "_said", set())
     monkeypatch.setenv("WORKBOOK_JOBS", "²")
@@ -566,7 +567,7 @@ def test_a_cache_that_cannot_be_used_is_a_note_not_a_traceback(sample, tmp_path,
     import os
     import pwd
 
-    from workbook.build import notes
+    from workbook import notes
 
     monkeypatch.setattr(notes, "_said", set())
     if state == "a file":
@@ -647,11 +648,12 @@ def test_the_index_neutralises_formulas():
     import csv
     import io
 
-    from workbook.build.copies import _index
+    from workbook.build.copies import Index, index_extra
     from workbook.sources.clients import Client
 
     clients = tuple(Client(name) for name in (*FORMULAS, 'Robin "Rob" Marsh', "Ana"))
-    text = _index(clients, {i: [f"f-{i}.pdf"] for i in range(len(clients))})
+    files = {i: [f"f-{i}.pdf"] for i in range(len(clients))}
+    text = index_extra(Index("", 0), Path("private"), "x", clients, 1, files).text
     lines = text.splitlines()
     assert all(line.startswith('"') and line.endswith('"') for line in lines)  # quoted
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -667,10 +669,10 @@ def test_formula_names_come_out_inert_in_a_real_batch(sample):
                                                   for f in FORMULAS[:3]))  # fmt: skip
     result = sample.build("--clients", str(clients), "--edition", "epub")
     assert result.exit_code == 0, result.output
-    with (sample.root / "output/sample-index.csv").open(encoding="utf-8") as index:
+    with (sample.root / "private/sample-clients.csv").open(encoding="utf-8") as index:
         rows = list(csv.DictReader(index))
     assert [r["name"] for r in rows] == [f"'{f}" for f in FORMULAS[:3]]
-    raw = (sample.root / "output/sample-index.csv").read_text(encoding="utf-8")
+    raw = (sample.root / "private/sample-clients.csv").read_text(encoding="utf-8")
     assert "\"'=HYPERLINK(" in raw
 
 

@@ -71,7 +71,8 @@ def test_client_copies_are_jobs_with_an_index(sample, tmp_path):
     assert [job.personal.name for job in plan.jobs] == ["Ana", "Ana", "Bo", "Bo"]
     assert [len(job.packet.parts) for job in plan.jobs] == [1, 1, 2, 2]
     (index,) = plan.extras
-    assert index.name == "sample-index.csv" and "Ana" in index.text
+    assert index.name == "sample-clients.csv" and "Ana" in index.text
+    assert index.folder == plan.output_dir.parent / "private"  # never among the files to send
 
 
 def test_a_handout_is_one_job_of_the_handout_format(sample):

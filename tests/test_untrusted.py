@@ -117,7 +117,7 @@ def test_a_stylesheet_linking_out_of_the_workbook(sample, tmp_path):
 
 
 def test_user_text_is_escaped_in_templates(sample):
-    sample.config(contents=["intro"], extra="")
+    sample.config(contents=["intro", "sheet"], extra="")
     text = (sample.root / "workbook.toml").read_text().replace('"Sample"', '"<script>x</script>"')
     sample.write("workbook.toml", text)
     assert run("check", "-p", str(sample.root)).exit_code == 0  # escaped: text, not a script

@@ -32,7 +32,7 @@ def wheel(tmp_path_factory) -> Path:
         check=True,
         capture_output=True,
     )
-    return next(dist.glob("workbook-*.whl"))
+    return next(dist.glob("workbook_press-*.whl"))
 
 
 def test_wheel_holds_chapters_templates_and_styles(wheel):

@@ -7,6 +7,7 @@ Heavy modules (the build, WeasyPrint) are imported inside the commands that need
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,8 +16,9 @@ import click
 from workbook import __version__
 from workbook.build.request import Request
 from workbook.editions import BUILD_FORMATS, FORMATS, OPTIONS, PAPERS
-from workbook.resources import bundled_root, find_project
-from workbook.sources.clients import split_ids
+from workbook.notes import note
+from workbook.resources import BRAND_FILE, bundled_root, find_project
+from workbook.sources.client_columns import split_ids
 from workbook.sources.regions import REGIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -81,6 +83,57 @@ def main() -> None:
     """
 
 
+BRAND = click.option(
+    "--brand",
+    "brand_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Use this brand file instead of the [brand] table or brand.toml. Its logo's path "
+    "starts from the brand file's folder.",
+)
+VERBOSE = click.option(
+    "-v", "--verbose", is_flag=True, help="Also show WeasyPrint's own warnings (with --no-cache: "
+    "for every file)."
+)  # fmt: skip
+
+
+def client_options(command: F) -> F:
+    """The options for client copies, the same on `build` and `handout`."""
+    for option in reversed(
+        (
+            click.option(
+                "--client", help='Make a copy with "Prepared for NAME" and the date on it.'
+            ),
+            click.option(
+                "--clients",
+                "clients_file",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="A CSV file from a spreadsheet (comma, semicolon or tab; UTF-8): a name "
+                "per row, or columns headed Name (or First name, Last name) and Parts. Makes "
+                "one copy per row.",
+            ),
+            click.option(
+                "--name-files",
+                is_flag=True,
+                help="Name client copies after the client, not by number.",
+            ),
+            click.option(
+                "--replace",
+                is_flag=True,
+                help="With --name-files: make a client's copy again over an earlier one of "
+                "the same name (numbered copies never replace earlier ones).",
+            ),
+            click.option(
+                "--discreet-keep-brand",
+                "keep_brand",
+                is_flag=True,
+                help="With --discreet: keep the practice's name, details and page.",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 @main.command()
 @PROJECT
 @OUTPUT
@@ -94,24 +147,15 @@ def main() -> None:
 )
 @PAPER
 @option_flags(*BUILD_FORMATS)
+@BRAND
+@client_options
 @click.option(
-    "--brand",
-    "brand_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Use this brand file instead of the [brand] table or brand.toml.",
-)
-@click.option("--client", help='Make a copy with "Prepared for NAME" and the date on the cover.')
-@click.option(
-    "--clients",
-    "clients_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A CSV file: one name per row (then, optionally, that client's part ids). "
-    "Makes one copy per row.",
-)
-@click.option(
-    "--name-files",
-    is_flag=True,
-    help="Name client copies after the client, not by number.",
+    "--copies",
+    "repeat",
+    multiple=True,
+    metavar="ID=N",
+    help="Repeat a worksheet N times (1 to 50) in the PDFs, as one packet; repeat the option "
+    "for more.",
 )
 @click.option(
     "--only",
@@ -128,6 +172,7 @@ def main() -> None:
     help="Whose helplines the resources page lists. Default: `region` in workbook.toml, the "
     "brand file's, or the workbook's language (en-GB: uk), else every region's.",
 )
+@VERBOSE
 @QUIET
 @NO_CACHE
 def build(
@@ -136,6 +181,7 @@ def build(
     formats: tuple[str, ...],
     only: tuple[str, ...],
     skip: tuple[str, ...],
+    repeat: tuple[str, ...],
     quiet: bool,
     no_cache: bool,
     **choices: Any,
@@ -154,16 +200,37 @@ def build(
       workbook build --client "Sam Lee" --region uk
       workbook build --clients clients.csv --brand practice.toml
       workbook build --discreet --only welcome,signs-checklist
+      workbook build --only welcome,rupture-repair-log --copies rupture-repair-log=4
     """
     request = Request(
-        *_folders(project, output),
+        *_folders(project, output, choices.get("brand_file")),
         formats=formats,
         only=split_ids(only),
         skip=split_ids(skip),
+        repeat=_repeats(repeat),
         use_cache=not no_cache,
         **_with_options(choices),
     )
     _build_and_report(request, quiet)
+
+
+def _repeats(values: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """`rupture-repair-log=4` as ("rupture-repair-log", 4); a usage problem otherwise."""
+    found: dict[str, int] = {}
+    for value in values:
+        part_id, sign, times = value.partition("=")
+        number = times.strip()
+        if not sign or not part_id.strip() or not number.isascii() or not number.isdigit():
+            raise click.BadParameter(
+                f"'{value[:60]}' must be a worksheet id, '=' and a number, like "
+                "rupture-repair-log=4",
+                param_hint="'--copies'",
+            )
+        if not 1 <= int(number) <= 50:
+            message = f"'{value[:60]}': a worksheet can be repeated 1 to 50 times"
+            raise click.BadParameter(message, param_hint="'--copies'")
+        found[part_id.strip().lower()] = int(number)
+    return tuple(found.items())
 
 
 @main.command()
@@ -177,8 +244,11 @@ def build(
 )
 @option_flags("handout")
 @PAPER
+@BRAND
+@client_options
 @OUTPUT
 @PROJECT
+@VERBOSE
 @QUIET
 @NO_CACHE
 def handout(
@@ -199,11 +269,13 @@ def handout(
       workbook handout signs-checklist
       workbook handout rupture-repair-log --copies 10
       workbook handout signs-checklist therapist-fit-questions --paper a4 --fillable
+      workbook handout rupture-repair-log --client "Priya Sharma" --brand brand.toml
+      workbook handout safety-plan --discreet --clients clients.csv
     """
     request = Request(
-        *_folders(project, output),
+        *_folders(project, output, choices.get("brand_file")),
         formats=tuple(name for name, record in FORMATS.items() if record.command == "handout"),
-        handout=ids,
+        handout=tuple(i.lower() for i in split_ids(ids)),
         use_cache=not no_cache,
         **_with_options(choices),
     )
@@ -219,17 +291,39 @@ def _with_options(choices: dict[str, Any]) -> dict[str, Any]:
 def _build_and_report(request: Request, quiet: bool) -> None:
     from workbook.build.pipeline import build  # brings in WeasyPrint: only when building
 
-    report = build(request, show_progress=not quiet)
+    say = None if quiet else partial(click.echo, err=True)
+    report = build(request, show_progress=not quiet, say=say)
     if not quiet:
         click.echo(report.summary(Path.cwd()))
 
 
-def _folders(project: Path | None, output: Path | None) -> tuple[Path, Path]:
+def _folders(
+    project: Path | None, output: Path | None, brand_file: Path | None = None
+) -> tuple[Path, Path]:
     """The project folder, and where its files go."""
     cwd = Path.cwd()
     project_dir = find_project(project, cwd)
     output_dir = output or (cwd if project_dir == bundled_root() else project_dir) / "output"
+    _unused_brand_here(cwd, project_dir, brand_file)
     return project_dir, output_dir.resolve()
+
+
+def _unused_brand_here(cwd: Path, project_dir: Path, brand_file: Path | None) -> None:
+    """A brand.toml in this folder that the build will not read says so (it is read only
+    beside the workbook's workbook.toml, or when given with --brand)."""
+    here = cwd / BRAND_FILE
+    if brand_file is not None or project_dir == cwd.resolve() or not here.is_file():
+        return
+    which = (
+        "the bundled default workbook is being built"
+        if project_dir == bundled_root()
+        else f"it is not beside the workbook's workbook.toml ({project_dir})"
+    )
+    note(
+        f"{BRAND_FILE} in this folder is not used: {which}. Use it with --brand {BRAND_FILE}, "
+        "or copy the default workbook out to edit with `workbook new DIR --from-default` and "
+        f"put {BRAND_FILE} in it."
+    )
 
 
 @main.command("list")
@@ -252,31 +346,43 @@ def list_parts(project: Path | None) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def new(directory: Path) -> None:
+@click.option(
+    "--from-default",
+    is_flag=True,
+    help="Copy the bundled default workbook (its chapters, worksheets and settings) to edit, "
+    "instead of the small sample.",
+)
+def new(directory: Path, from_default: bool) -> None:
     """Start your own workbook in a new folder: settings, a sample chapter, a sample
     worksheet, a brand example and folders for your own templates and styles.
 
     \b
     Examples:
       workbook new my-workbook
+      workbook new my-practice-workbook --from-default
       workbook build -p my-workbook
     """
     from workbook.commands.new import new_project  # each command's code loads when it runs
 
-    files = new_project(directory)
-    click.echo(f"Made {directory}/ with {len(files)} files. Build it with:")
+    files = new_project(directory, from_default)
+    made = "a copy of the default workbook" if from_default else f"{len(files)} files"
+    click.echo(f"Made {directory}/ with {made}. Build it with:")
     click.echo(f"  workbook build -p {directory}")
 
 
 @main.command("check")
 @PROJECT
+@BRAND
+@VERBOSE
 @click.option(
     "--outputs",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Also check the files built into this folder: each PDF opens and has every part, "
     "each EPUB passes epubcheck (if installed).",
 )
-def check_command(project: Path | None, outputs: Path | None) -> None:
+def check_command(
+    project: Path | None, outputs: Path | None, brand_file: Path | None, verbose: bool
+) -> None:
     """Check the workbook without building it: every problem, with file and line.
 
     Exits 1 if anything needs fixing, 0 if all is well.
@@ -286,17 +392,24 @@ def check_command(project: Path | None, outputs: Path | None) -> None:
       workbook check
       workbook check -p my-workbook
       workbook check -p my-workbook --outputs my-workbook/output
+      workbook check --brand ~/practice/brand.toml --verbose
     """
     from workbook.commands.check import CheckFailed, check  # Jinja2, YAML: when it runs
 
-    report = check(find_project(project, Path.cwd()), outputs)
+    cwd = Path.cwd()
+    project_dir = find_project(project, cwd)
+    if project is None and project_dir != cwd.resolve() and project_dir != bundled_root():
+        click.echo(f"Checking the workbook in {project_dir} (found above this folder).", err=True)
+    _unused_brand_here(cwd, project_dir, brand_file)
+    report = check(project_dir, outputs, brand_file, verbose)
     for line in report.lines:
         click.echo(line)
-    for note in report.notes:
-        click.echo(f"Note: {note}", err=True)
+    for said in report.notes:
+        click.echo(f"Note: {said}", err=True)
     if report.problems:
         raise CheckFailed(report.problems)
-    click.echo("No problems found.")
+    notes = f" ({len(report.notes)} notes above)" if report.notes else ""
+    click.echo(f"No problems found{notes}.")
 
 
 @main.command()

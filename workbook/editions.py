@@ -30,7 +30,9 @@ class Format:
     paged: bool  # laid out on pages: paper size, print options, page and brand styles
     writer: str  # the module in workbook/writers/ that writes it
     document: str  # the template of its one document, or of each part's file
-    personal_page: str  # where a client's copy names the client ("" if it has none)
+    # Where a client's copy names the client: its "cover" or EPUB "title page" (made once and
+    # swapped in), the "first page" of a handout (laid out per client), or "" (none).
+    personal_page: str
     command: str = "build"  # the command that makes it: `build --edition NAME` or `handout`
     # A folder of web pages, made after the build's other files: its downloads page lists them
     # (the runner passes them in), and it is not made per client.
@@ -116,7 +118,8 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "discreet", 'A neutral title ("Personal workbook") on the cover, page heads, file '
-        "names and metadata.", tuple(FORMATS),
+        "names and metadata; the practice left out; `discreet_words` (workbook.toml) replaced "
+        "in headings, contents, bookmarks and field tooltips.", tuple(FORMATS),
     ),
 )  # fmt: skip
 OPTION_NAMES = tuple(option.name for option in OPTIONS)
@@ -150,6 +153,8 @@ class Edition:
     fillable: bool = False
     parts: tuple[str, ...] = ()
     copies: int = 1
+    # A build's worksheets repeated in its PDFs (`build --copies ID=N`): (id, times), in order
+    repeat: tuple[tuple[str, int], ...] = ()
     # Discreet: a neutral title on the cover, in running heads, file names and metadata.
     discreet: bool = False
     # Which region's helplines the resources page shows; None shows every region's.
@@ -161,6 +166,8 @@ class Edition:
         for option in OPTIONS:
             if self.format not in option.formats and getattr(self, option.name):
                 object.__setattr__(self, option.name, False)
+        if self.repeat and not (self.paged and not self.parts):
+            object.__setattr__(self, "repeat", ())  # one file to print: screens need none
         if self.booklet and self.paper not in BOOKLET_PAPERS:
             raise ValueError(f"a booklet prints on {' or '.join(BOOKLET_PAPERS)} sheets")
 

@@ -205,6 +205,11 @@ class Log:
     def example(self) -> bool:
         return any(c.example for c in self.columns)
 
+    @property
+    def wide(self) -> bool:
+        """A table on a landscape page."""
+        return self.layout == "table" and self.landscape
+
 
 Field = DateField | Checklist | Scale | Grid | Question | Notes | Log
 
@@ -261,12 +266,11 @@ class Worksheet:
 
     @property
     def landscape(self) -> bool:
-        """A log laid out as a wide table puts its worksheet on landscape pages in print."""
-        return any(
-            isinstance(f, Log) and f.layout == "table" and f.landscape
-            for s in self.sections
-            for f in s.fields
-        )
+        """A worksheet that is a wide log (and perhaps a date) goes on landscape pages in
+        print; one with other fields too stays upright, and each wide log in it gets a
+        landscape page of its own."""
+        fields = [f for s in self.sections for f in s.fields if f.kind != "date"]
+        return bool(fields) and all(isinstance(f, Log) and f.wide for f in fields)
 
 
 Part = Chapter | Worksheet
@@ -382,6 +386,26 @@ class Metadata:
 DEFAULT_QUICK_EXIT = "https://www.google.com/"
 
 
+# Words a discreet edition keeps out of its headings, running heads, contents, bookmarks,
+# footers, field tooltips, file names and metadata, each with what shows instead (workbook.toml's
+# `discreet_words` chooses others). A word also stands for its endings ("abuse": abuses); the
+# longer entries come first, so "narcissistic abuse" is one phrase.
+DEFAULT_DISCREET_WORDS: tuple[tuple[str, str], ...] = (
+    ("narcissistic abuse", "a hurtful relationship"),
+    ("narcissistic", "hurtful"),
+    ("narcissism", "…"),
+    ("narcissist", "…"),
+    ("abusive", "harmful"),
+    ("abuser", "other person"),
+    ("abused", "harmed"),
+    ("abuse", "harm"),
+    ("traumatic", "stressful"),
+    ("trauma", "stress"),
+    ("violence", "harm"),
+    ("violent", "harmful"),
+)
+
+
 @dataclass(frozen=True)
 class BuildSettings:
     """What workbook.toml chooses for its builds; a command line's flags override each one.
@@ -391,6 +415,7 @@ class BuildSettings:
     region: str | None = None
     editions: tuple[str, ...] = ()
     quick_exit: str = DEFAULT_QUICK_EXIT
+    discreet_words: tuple[tuple[str, str], ...] = DEFAULT_DISCREET_WORDS
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import fontpkg_atkinson_hyperlegible
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CONFIG_NAME = "workbook.toml"
+BRAND_FILE = "brand.toml"  # a practice's branding, beside workbook.toml
 
 
 def bundled_root() -> Path:
@@ -32,10 +33,19 @@ def font_dir() -> Path:
 
 
 def find_project(explicit: Path | None, cwd: Path) -> Path:
-    """The project folder: `-p DIR`, else the current folder if it has a workbook.toml,
-    else the bundled default workbook."""
+    """The project folder: `-p DIR`, else the nearest folder from here up that has a
+    workbook.toml (so a command run inside `chapters/` finds its workbook), else the bundled
+    default workbook."""
     if explicit is not None:
         return explicit.resolve()
-    if (cwd / CONFIG_NAME).is_file():
-        return cwd.resolve()
-    return bundled_root()
+    found = project_above(cwd)
+    return found if found is not None else bundled_root()
+
+
+def project_above(cwd: Path) -> Path | None:
+    """This folder or the nearest one above it with a workbook.toml, or None."""
+    here = cwd.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None

@@ -123,17 +123,30 @@ def read_text(
     inside), at most `limit` bytes: UTF-8 (a BOM is fine), line ends made '\\n', no NUL or
     invisible control character. Otherwise a `WorkbookError` naming `file` and, where it can,
     the line; `too_large` is advice added when the file is over the limit."""
-    try:
-        raw = read_inside(path, tuple(root.resolve() for root in roots), limit)
-    except Refused as refusal:
-        advice = f"; {too_large}" if too_large and isinstance(refusal, TooLarge) else ""
-        raise WorkbookError([Problem(file, f"cannot be used: {refusal}{advice}")]) from None
+    raw = read_bytes(path, file, roots, limit, too_large)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         message = "is not UTF-8 text; save it as UTF-8 in your editor"
         raise WorkbookError([Problem(file, message, line)]) from None
+    return checked_text(text, file)
+
+
+def read_bytes(
+    path: Path, file: str, roots: tuple[Path, ...], limit: int, too_large: str = ""
+) -> bytes:
+    """The bytes `read_text` decodes, read the same safe way."""
+    try:
+        return read_inside(path, tuple(root.resolve() for root in roots), limit)
+    except Refused as refusal:
+        advice = f"; {too_large}" if too_large and isinstance(refusal, TooLarge) else ""
+        raise WorkbookError([Problem(file, f"cannot be used: {refusal}{advice}")]) from None
+
+
+def checked_text(text: str, file: str) -> str:
+    """Decoded text with line ends made '\\n'; a `WorkbookError` for a NUL or an invisible
+    control character, naming its line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1

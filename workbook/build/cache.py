@@ -34,8 +34,8 @@ from pathlib import Path
 
 from workbook import __version__
 from workbook.build.jobs import Job
-from workbook.build.notes import note
 from workbook.model import Book
+from workbook.notes import note
 from workbook.resources import PACKAGE_DIR, bundled_styles, bundled_templates, font_dir
 from workbook.safefiles import MAX_FILE_BYTES, Refused, read_limited, sha256_of
 

@@ -32,6 +32,7 @@ class Extra:
     name: str
     text: str
     detail: str
+    folder: Path | None = None  # None: the output folder; else a folder of its own
 
 
 @dataclass(frozen=True)
@@ -41,3 +42,4 @@ class Plan:
     jobs: tuple[Job, ...]
     extras: tuple[Extra, ...] = ()
     use_cache: bool = True
+    preview: str = ""  # what a client build will make, said before it starts

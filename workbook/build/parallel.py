@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from workbook.build import progress
-from workbook.build.notes import note
 from workbook.errors import Problem, WorkbookError
+from workbook.notes import note
 
 T = TypeVar("T")
 STOPPING = {signal.SIGINT, signal.SIGTERM}

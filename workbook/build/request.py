@@ -28,6 +28,10 @@ class Request:
     name_files: bool = False
     handout: tuple[str, ...] = ()  # worksheet ids: a handout packet of just these
     copies: int = 1  # how many times a handout repeats its worksheets
+    repeat: tuple[tuple[str, int], ...] = ()  # a build's worksheets to repeat: (id, times)
+    keep_brand: bool = False  # discreet, but with the practice's name and details
+    replace: bool = False  # a client's copy named after them may replace an earlier one
+    verbose: bool = False  # show WeasyPrint's own warnings
     use_cache: bool = True
 
     def __post_init__(self) -> None:
@@ -44,6 +48,13 @@ class Request:
             raise usage_problem(wrong, "'--client'")
         if "booklet" in self.options and self.copies_for_clients:
             raise usage_problem("client copies are not made as booklets; leave out --booklet")
+        if self.keep_brand and not self.discreet:
+            raise usage_problem("--discreet-keep-brand goes with --discreet")
+        if self.replace and not self.name_files:
+            raise usage_problem(
+                "--replace is for client copies named after the client (--name-files); "
+                "numbered copies never replace earlier ones"
+            )
 
     @property
     def copies_for_clients(self) -> bool:

@@ -60,7 +60,7 @@ def run(plan: Plan, step: Step) -> tuple[Written, ...]:
     made: list[Job] = []
     with staging(plan.output_dir) as stage:
         for extra in plan.extras:
-            stage.temp_for(extra.name).write_text(extra.text, encoding="utf-8")
+            stage.temp_for(extra.name, extra.folder).write_text(extra.text, encoding="utf-8")
         temps = {job.name: stage.temp_for(job.name) for job in todo}
         read = _build(plan, todo, temps, step, details)
         where = {job.name: temps.get(job.name, plan.output_dir / job.name) for job in files}
@@ -74,7 +74,10 @@ def run(plan: Plan, step: Step) -> tuple[Written, ...]:
         for job in (*todo, *made):
             cache.store(job, details[job.name], read)
     written = [Written(plan.output_dir / job.name, details[job.name]) for job in jobs]
-    written += [Written(plan.output_dir / extra.name, extra.detail) for extra in plan.extras]
+    written += [
+        Written((extra.folder or plan.output_dir) / extra.name, extra.detail)
+        for extra in plan.extras
+    ]
     return tuple(written)
 
 

@@ -11,11 +11,27 @@ from pathlib import Path
 
 from workbook.build import limits
 from workbook.build.limits import time_limit
+from workbook.commands.leftovers import (
+    oversized_pictures,
+    sample_text,
+    unlisted_parts,
+    weasyprint_warnings,
+)
 from workbook.editions import Edition, Personal, variants
 from workbook.errors import Problem, WorkbookError
 from workbook.model import Book
-from workbook.render import Environment, environment, render, render_personal
+from workbook.render import (
+    Environment,
+    environment,
+    render,
+    render_personal,
+    stylesheet_problems,
+)
 from workbook.render.environment import TemplateRunaway
+from workbook.render.template_lint import block_problems
+from workbook.resources import BRAND_FILE
+from workbook.safefiles import display_name
+from workbook.sources.brand import read_brand_file
 from workbook.sources.loader import load_book
 from workbook.writers.final_check import output_problems
 
@@ -34,34 +50,65 @@ class CheckReport:
     problems: list[Problem] = field(default_factory=list)
 
 
-def check(project_dir: Path, outputs: Path | None) -> CheckReport:
+def check(
+    project_dir: Path,
+    outputs: Path | None,
+    brand_file: Path | None = None,
+    verbose: bool = False,
+) -> CheckReport:
     """Load the sources and render every format with every option, on every paper (templates,
-    styles, safety), writing nothing: what would fail a build fails here."""
+    styles, safety), writing nothing: what would fail a build fails here. Then what a build
+    would silently ignore or leave as it is: stylesheets' mistakes, template blocks that
+    change nothing, chapter files not in `contents`, the sample's text, oversized pictures."""
     report = CheckReport()
     with time_limit(limits.BUILD_SECONDS, "the check"):
-        _check_sources(project_dir, outputs, report)
+        _check_sources(project_dir, outputs, brand_file, verbose, report)
     return report
 
 
-def _check_sources(project_dir: Path, outputs: Path | None, report: CheckReport) -> None:
+def _check_sources(
+    project_dir: Path,
+    outputs: Path | None,
+    brand_file: Path | None,
+    verbose: bool,
+    report: CheckReport,
+) -> None:
     try:
         book = load_book(project_dir)
+        if brand_file is not None:
+            brand = read_brand_file(brand_file, book.project_dir)
+            book = dataclasses.replace(book, brand=brand)
         env = environment(book.project_dir)
     except WorkbookError as error:
         report.problems.extend(error.problems)
         return
-    for edition in _editions(book):
+    editions = _editions(book)
+    for edition in editions:
         try:
             _render(book, edition, env)
         except WorkbookError as error:
             report.problems.extend(p for p in error.problems if p not in report.problems)
             if isinstance(error, TemplateRunaway):
                 break  # every other render would run away the same way, as long
+    report.problems.extend(stylesheet_problems(book, editions, env))
+    report.problems.extend(block_problems(env, book.project_dir))
+    report.problems.extend(unlisted_parts(book))
+    report.problems.extend(sample_text(book, _brand_label(book, brand_file)))
+    report.notes.extend(oversized_pictures(book))
+    if verbose:
+        report.notes.extend(weasyprint_warnings(book, env))
     chapters = sum(1 for p in book.parts if p.kind == "chapter")
     counts = f"{_count(chapters, 'chapter')}, {_count(len(book.parts) - chapters, 'worksheet')}"
     report.lines.append(f"Checked {counts}, their templates and styles.")
     if outputs is not None:
         check_outputs(book, outputs, report)
+
+
+def _brand_label(book: Book, brand_file: Path | None) -> str:
+    """Where the brand came from, for messages."""
+    if brand_file is not None:
+        return display_name(brand_file, book.project_dir)
+    return BRAND_FILE if (book.project_dir / BRAND_FILE).is_file() else "workbook.toml"
 
 
 def _editions(book: Book) -> list[Edition]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from workbook.editions import Download, Edition, Personal
 from workbook.errors import Problem, WorkbookError
 from workbook.model import Book
+from workbook.render.css_lint import css_problems as lint_css
 from workbook.render.documents import BACK_PAGE, TITLE_PAGE, Document, Rendered
 from workbook.render.environment import Environment, environment, fill, project_templates
 from workbook.render.epub_docs import epub_documents, title_page
@@ -23,8 +24,8 @@ from workbook.render.safety import html_findings, html_problems, svg_problems, x
 from workbook.render.site_docs import finish_page, media_names, site_documents, site_images
 from workbook.render.stylesheets import edition_css
 from workbook.render.view import for_templates
-from workbook.resources import font_dir
-from workbook.safefiles import Refused, display_name, read_inside
+from workbook.resources import bundled_styles, font_dir
+from workbook.safefiles import Refused, display_name, read_inside, read_text
 
 __all__ = [
     "BACK_PAGE",
@@ -105,6 +106,35 @@ def render_personal(
     return Document("cover.html", book.meta.title, html)
 
 
+def stylesheet_problems(book: Book, editions: list[Edition], env: Environment) -> list[Problem]:
+    """Every stylesheet the editions use, read as a browser reads it (css_lint): syntax errors
+    and unknown properties, with file and line. A `.css.j2` is read as the first edition that
+    uses it renders it."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for edition in editions:
+        for name in edition.stylesheets():
+            if name in seen:
+                continue
+            seen.add(name)
+            try:
+                css, file = _stylesheet_text(book, edition, env, name)
+            except WorkbookError:
+                continue  # the render of that edition reports it
+            problems += lint_css(css, file)
+    return problems
+
+
+def _stylesheet_text(book: Book, edition: Edition, env: Environment, name: str) -> tuple[str, str]:
+    if name.endswith(".j2"):
+        return fill(env, name, _context(book, edition, None)), f"templates/{name}"
+    own = book.project_dir / "styles" / name
+    if own.is_file():
+        return read_text(own, f"styles/{name}", (book.project_dir,), 1_000_000), f"styles/{name}"
+    bundled = bundled_styles() / name
+    return bundled.read_text(encoding="utf-8"), f"styles/{name} (bundled)"
+
+
 def _check_safe(book: Book, edition: Edition, docs: tuple[Document, ...]) -> None:
     """No script, frame, event handler, attachment or fetch from outside the book reaches an
     output: not from the documents, nor from an SVG logo."""
@@ -156,6 +186,8 @@ def _context(book: Book, edition: Edition, personal: Personal | None) -> dict[st
         "region": helplines.region(edition.region) if helplines else None,
         "helplines": helplines.services_for(edition.region) if helplines else (),
         "quick_exit": book.settings.quick_exit,
+        # How many times a build repeats each worksheet it names (`build --copies ID=N`).
+        "repeats": dict(edition.repeat),
     }
     if edition.medium == "form":
         context["field_font_url"] = field_font_url()

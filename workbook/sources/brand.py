@@ -10,12 +10,11 @@ from workbook.errors import Problems
 from workbook.model import Brand
 from workbook.safefiles import Refused, checked_path, display_name, read_text
 from workbook.sources.located import Located
-from workbook.sources.media import SVG, check_image
+from workbook.sources.media import LOGO_TYPES, check_image
 from workbook.sources.regions import REGIONS
 from workbook.sources.schema import TOML, Checker
 from workbook.sources.tomldata import load_toml
 
-BRAND_FILE = "brand.toml"
 TEXT_KEYS = (
     "practice",
     "clinician",
@@ -27,7 +26,6 @@ TEXT_KEYS = (
     "disclaimer",
 )
 KEYS = (*TEXT_KEYS, "logo", "accent", "region")
-LOGO_TYPES = {".png": "image/png", ".svg": SVG}
 ACCENT = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 MAX_TEXT = 600
 MAX_BRAND_BYTES = 1_000_000
@@ -55,28 +53,34 @@ def parse_brand(
 
 
 def _logo(value: str, checker: Checker, line: int, folder: Path, project_dir: Path) -> Path | None:
-    """A logo gets the checks a chapter's image gets: a regular file inside the workbook's
-    folder (or the brand file's), at most 20 MB and 40 million pixels, that decodes fully."""
+    """A logo gets the checks a chapter's image gets: a regular file inside the folder of the
+    file that names it (the workbook's, or a --brand file's), at most 20 MB and 40 million
+    pixels, that decodes fully. Its path starts from that folder."""
     roots = tuple(dict.fromkeys((project_dir.resolve(), folder.resolve())))
     if Path(value).suffix.lower() not in LOGO_TYPES:
-        checker.problem(f"the logo '{value}' must be a PNG or SVG file", line)
+        checker.problem(f"the logo '{value}' must be a PNG, JPEG or SVG file", line)
         return None
     try:
         path = checked_path(folder / value, roots)
         check_image(path, LOGO_TYPES)
     except Refused as refusal:
-        in_workbook = folder.resolve() == project_dir.resolve()
-        checker.problem(_logo_refusal(value, str(refusal), in_workbook), line)
+        checker.problem(_logo_refusal(value, str(refusal), folder, project_dir), line)
         return None
     return path
 
 
-def _logo_refusal(value: str, reason: str, in_workbook: bool) -> str:
+def _logo_refusal(value: str, reason: str, folder: Path, project_dir: Path) -> str:
+    """Says where the logo was looked for: the brand file's folder, as an absolute path."""
+    in_workbook = folder.resolve() == project_dir.resolve()
     where = "the workbook's folder" if in_workbook else "the brand file's folder"
+    looked = f"(looked for {(folder / value).absolute()})"
     if reason == "there is no such file":
-        return f"there is no logo file '{value}' in {where}"
+        return f"there is no logo file '{value}' in {where} {looked}"
     if reason == "it is outside the workbook's folder":
-        return f"the logo '{value}' must be inside {where}"
+        return (
+            f"the logo '{value}' must be in {where} or a folder inside it {looked}; "
+            "copy it in beside the brand file"
+        )
     return f"the logo '{value}' cannot be used: {reason}"
 
 

@@ -4,20 +4,20 @@ in its own folder (not a link to a file elsewhere, a pipe or a device) of bounde
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.errors import Problems, WorkbookError
-from workbook.safefiles import display_name, invisible_character, read_text
+from workbook.safefiles import checked_text, display_name, invisible_character, read_bytes
 from workbook.sources import bounds
+from workbook.sources.client_columns import Columns, header, split_ids
 
 MAX_NAME = 120
 MAX_CLIENTS_BYTES = 1_000_000
-HEADER_NAMES = ("name", "client", "client name")
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,6 @@ class Client:
     name: str
     parts: tuple[str, ...] = ()  # this client's packet; empty: the --only/--skip choice
     line: int | None = None
-
-
-def split_ids(values: Iterable[str]) -> tuple[str, ...]:
-    """'a,b c' and repeated options all give ('a', 'b', 'c')."""
-    return tuple(i for value in values for i in re.split(r"[\s,;]+", value) if i)
 
 
 # Characters that change the direction text is shown in: a name holding one can show as
@@ -58,33 +53,101 @@ def name_problem(name: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class ClientList:
+    """The clients a list names, and how it was read, for the preview line."""
+
+    clients: tuple[Client, ...]
+    how: str  # 'semicolon-separated, UTF-8 with a BOM; the names from "First name" + ...'
+    headed: bool = False  # its first row names the columns
+
+
 def read_clients(path: Path, project_dir: Path) -> tuple[Client, ...]:
-    """A CSV file: a name per row, then optionally the part ids for that client."""
+    return read_client_list(path, project_dir).clients
+
+
+def read_client_list(path: Path, project_dir: Path) -> ClientList:
+    """A list as a spreadsheet saves it: comma, semicolon or tab between cells (csv.Sniffer
+    tells which), UTF-8 with or without a BOM (or UTF-16 with one). A first row that names
+    columns ("First name", "Last name", "Parts", ...) says where the names are; without one,
+    each row is a name, then optionally that client's part ids."""
     file = display_name(path, project_dir)
-    text = read_text(path, file, (project_dir, path.parent), MAX_CLIENTS_BYTES)
+    raw = read_bytes(path, file, (project_dir, path.parent), MAX_CLIENTS_BYTES)
+    text, encoding = _decoded(raw, file)
+    text = checked_text(text, file)
+    delimiter = _delimiter(text)
     problems = Problems()
-    clients: list[Client] = []
-    rows = csv.reader(io.StringIO(text))
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        end = 0  # the line the last row ended on: a quoted name may hold a line break
-        for row in rows:
-            number, end = end + 1, rows.line_num
-            cells = [c.strip() for c in row]
-            if not any(cells) or (number == 1 and cells[0].lower() in HEADER_NAMES):
-                continue
-            if bounds.CLIENTS.over(len(clients) + 1):
-                problems.add(file, bounds.CLIENTS.message(), number)
-                break
-            name, parts = cells[0], split_ids(cells[1:])
-            if not name:
-                problems.add(file, "this row has parts but no name in the first column", number)
-            elif wrong := name_problem(name):
-                problems.add(file, wrong, number)
-            clients.append(Client(name=name, parts=parts, line=number))
+        clients, columns = _rows(rows, file, problems)
     except csv.Error as error:  # e.g. a cell past csv's field size limit
         message = f"cannot be read as a list of names ({error})"
         raise WorkbookError.one(file, message, rows.line_num) from None
     if not clients and not problems.items:
         problems.add(file, "has no names; write one name per row")
     problems.raise_if_any()
-    return tuple(clients)
+    how = f"{DELIMITERS[delimiter]}, {encoding}" + (f"; {columns.describe()}" if columns else "")
+    return ClientList(tuple(clients), how, columns is not None)
+
+
+DELIMITERS = {",": "comma-separated", ";": "semicolon-separated", "\t": "tab-separated"}
+
+
+def _decoded(raw: bytes, file: str) -> tuple[str, str]:
+    """The text and the words for its encoding. UTF-16 is read only with its BOM, which says
+    it is; other encodings (a Windows or older Mac spreadsheet's) cannot be told apart from
+    the bytes, and a wrong guess would print a client's name wrongly on their cover."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16"), "UTF-16"
+    if b"\x00" in raw[:200]:
+        raise WorkbookError.one(file, f"is saved as UTF-16 without its mark; {SAVE_AS_UTF8}")
+    try:
+        bom = raw.startswith(codecs.BOM_UTF8)
+        return raw.decode("utf-8-sig"), "UTF-8 with a BOM" if bom else "UTF-8"
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        message = (
+            "is not saved as UTF-8 (a Windows or older Mac spreadsheet may save another "
+            f"encoding, in which names with accents would come out wrong); {SAVE_AS_UTF8}"
+        )
+        raise WorkbookError.one(file, message, line) from None
+
+
+SAVE_AS_UTF8 = (
+    "save it again as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8; Numbers: Export To > "
+    "CSV, Unicode (UTF-8); LibreOffice: tick 'Edit filter settings', then Unicode (UTF-8))"
+)
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon or tab, as csv.Sniffer finds it; a comma when it cannot tell (a list
+    of names alone has no delimiter to find)."""
+    try:
+        return csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def _rows(
+    rows: Iterable[list[str]], file: str, problems: Problems
+) -> tuple[list[Client], Columns | None]:
+    clients: list[Client] = []
+    columns: Columns | None = None
+    end = 0  # the line the last row ended on: a quoted name may hold a line break
+    for row in rows:
+        number, end = end + 1, getattr(rows, "line_num", end + 1)
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue
+        if number == 1 and (columns := header(cells, file, problems)) is not None:
+            continue
+        if bounds.CLIENTS.over(len(clients) + 1):
+            problems.add(file, bounds.CLIENTS.message(), number)
+            break
+        name, parts = columns.read(cells) if columns else (cells[0], split_ids(cells[1:]))
+        if not name:
+            problems.add(file, "this row has parts but no name", number)
+        elif wrong := name_problem(name):
+            problems.add(file, wrong, number)
+        clients.append(Client(name=name, parts=parts, line=number))
+    return clients, columns

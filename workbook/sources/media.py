@@ -43,10 +43,12 @@ MEDIA_TYPES = {
     ".gif": "image/gif",
     ".webp": "image/webp",
 }
+# A logo's kinds: a photo-like JPEG, a PNG, or an SVG drawing.
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": SVG}
 MAX_IMAGE_BYTES = 20_000_000
 MAX_IMAGE_PIXELS = 40_000_000
 # The EPUB's own pictures (writers/epub.py, render's logo): no chapter image may take their name.
-RESERVED = {"images/cover.png", "images/logo.png", "images/logo.svg"}
+RESERVED = {"images/cover.png"} | {f"images/logo{suffix}" for suffix in LOGO_TYPES}
 _SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*")
 
 

@@ -6,19 +6,22 @@ import dataclasses
 import datetime as dt
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook.editions import BUILD_FORMATS, PAPERS
 from workbook.errors import Problems, WorkbookError
-from workbook.model import DEFAULT_QUICK_EXIT, Brand, BuildSettings
-from workbook.resources import CONFIG_NAME
+from workbook.model import DEFAULT_DISCREET_WORDS, DEFAULT_QUICK_EXIT, Brand, BuildSettings
+from workbook.notes import note
+from workbook.resources import BRAND_FILE, CONFIG_NAME
 from workbook.safefiles import read_text
 from workbook.sources import bounds
-from workbook.sources.brand import BRAND_FILE, parse_brand, read_brand_file
+from workbook.sources.brand import parse_brand, read_brand_file
 from workbook.sources.located import Located
 from workbook.sources.regions import REGIONS
 from workbook.sources.schema import TOML, Checker
+from workbook.sources.sensitive import PLACEHOLDER, Neutraliser
 from workbook.sources.tomldata import load_toml
 
 TEXT_KEYS = ("title", "subtitle", "author", "language", "slug", "description")
@@ -26,7 +29,11 @@ TEXT_KEYS = ("title", "subtitle", "author", "language", "slug", "description")
 RIGHTS_KEYS = ("license", "permission")
 BUILD_KEYS = ("paper", "region", "editions")  # what a build makes, unless its flags say
 SITE_KEYS = ("quick_exit",)  # the web edition's
-KNOWN_KEYS = (*TEXT_KEYS, *RIGHTS_KEYS, "date", "contents", "brand", *BUILD_KEYS, *SITE_KEYS)
+DISCREET_KEY = "discreet_words"  # what a discreet edition keeps out of sight
+KNOWN_KEYS = (
+    *TEXT_KEYS, *RIGHTS_KEYS, "date", "contents", "brand", *BUILD_KEYS, *SITE_KEYS, DISCREET_KEY
+)  # fmt: skip
+MAX_DISCREET_WORDS = 100
 # A web address a reader's browser can open: http(s), a host, no spaces or quotes.
 WEB_ADDRESS = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s\"'<>\\]*)?$")
 REQUIRED = ("title", "contents")
@@ -63,11 +70,27 @@ class Config:
 MAX_SLUG = 60  # file names stay well under the 255 bytes file systems allow
 
 
-def slugify(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+# Letters NFKD does not take apart into a plain letter and its accent (the dotless i too).
+_LETTERS: dict[str, str | int | None] = {
+    "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
+    "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "\u0131": "i",
+}  # fmt: skip
+_PLAIN_LETTERS = str.maketrans(_LETTERS)
+
+
+def ascii_words(text: str) -> str:
+    """Text in plain ASCII letters, as near as they go: "José Álvarez" -> "Jose Alvarez"."""
+    text = text.translate(_PLAIN_LETTERS)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def slugify(text: str, default: str = "workbook") -> str:
+    """Lowercase ASCII words joined by '-' ("José Álvarez" -> "jose-alvarez"), at most 60
+    characters; `default` when nothing is left (a name in a script with no Latin letters)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_words(text).lower()).strip("-")
     if len(slug) > MAX_SLUG:
         slug = slug[: MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG] else slug[:MAX_SLUG]
-    return slug.strip("-") or "workbook"
+    return slug.strip("-") or default
 
 
 def read_config(project_dir: Path) -> Config:
@@ -85,6 +108,11 @@ def read_config(project_dir: Path) -> Config:
 def _brand(project_dir: Path, data: Located, checker: Checker) -> Brand | None:
     """The [brand] table, else a brand.toml beside workbook.toml, else no branding."""
     if "brand" in data:
+        if os.path.lexists(project_dir / BRAND_FILE):
+            note(
+                f"{BRAND_FILE} beside workbook.toml is not used: the [brand] table in "
+                "workbook.toml comes first; keep one of them"
+            )
         table = checker.table(data, "brand")
         return None if table is None else parse_brand(table, checker, project_dir)
     if os.path.lexists(project_dir / BRAND_FILE):  # read_brand_file says if it is unusable
@@ -135,7 +163,39 @@ def _build_settings(data: Located, checker: Checker) -> BuildSettings:
         region=checker.choice(data, "region", REGIONS),
         editions=tuple(dict.fromkeys(editions)),
         quick_exit=_quick_exit(data, checker),
+        discreet_words=_discreet_words(data, checker),
     )
+
+
+def _discreet_words(data: Located, checker: Checker) -> tuple[tuple[str, str], ...]:
+    """`discreet_words = ["narcissist", "abuse"]` (each shows as "…"), or a table of words
+    and what shows instead: `[discreet_words]` then `abuse = "harm"`."""
+    if DISCREET_KEY not in data:
+        return DEFAULT_DISCREET_WORDS
+    value, line = data[DISCREET_KEY], data.line_of(DISCREET_KEY)
+    if isinstance(value, Located):
+        pairs = [(word, checker.text(value, word, longest=80)) for word in value]
+    else:
+        pairs = [(word, PLACEHOLDER) for word in checker.texts(data, DISCREET_KEY, "word")]
+    if len(pairs) > MAX_DISCREET_WORDS:
+        checker.problem(f"'{DISCREET_KEY}' may list at most {MAX_DISCREET_WORDS} words", line)
+        return ()
+    words = tuple((word.strip(), instead) for word, instead in pairs)
+    for word, _ in words:
+        if not re.fullmatch(r"[^\W\d_]+(?:[ '\u2019-][^\W\d_]+)*", word):
+            checker.problem(f"'{word[:60]}' in '{DISCREET_KEY}' must be a word or words", line)
+            return ()
+    neutral = Neutraliser(words)
+    for word, instead in words:
+        if neutral.found(instead):
+            if isinstance(value, Located):
+                line = value.line_of(word)
+            message = (
+                f"what shows instead of '{word}' ('{instead}') holds a word of "
+                f"'{DISCREET_KEY}' itself; choose other words"
+            )
+            checker.problem(message, line)
+    return words
 
 
 def _quick_exit(data: Located, checker: Checker) -> str:

@@ -25,6 +25,7 @@ from workbook.safefiles import Refused, read_limited
 from workbook.sources.media import MAX_IMAGE_BYTES
 from workbook.writers.cover import draw_cover
 from workbook.writers.layouts import BLANK, Layouts
+from workbook.writers.logo import packed_bytes
 
 NAMESPACE = uuid.UUID("8a1c2f1e-3f51-4f43-9b9e-6b1e8f1a2d10")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -109,7 +110,7 @@ def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Pat
         )
     for index, (name, source) in enumerate(rendered.images, start=1):
         book.add_item(
-            epub.EpubImage(uid=f"image-{index}", file_name=name, content=_image_bytes(source))
+            epub.EpubImage(uid=f"image-{index}", file_name=name, content=_image_bytes(name, source))
         )
     spine = [_add_document(book, document) for document in rendered.documents]
     parts = [d for d in rendered.documents if d.kind == "part"]
@@ -125,11 +126,11 @@ def write_epub(rendered: Rendered, meta: Metadata, cover_png: bytes, target: Pat
     return EpubResult(path=target, files=len(parts))
 
 
-def _image_bytes(source: Path) -> bytes:
+def _image_bytes(name: str, source: Path) -> bytes:
     """Checked when the sources were read (media.py); read again with the same limits, in case
-    the file was changed since."""
+    the file was changed since. The logo is downscaled to what it needs (writers/logo.py)."""
     try:
-        return read_limited(source, MAX_IMAGE_BYTES)
+        return packed_bytes(name, source) or read_limited(source, MAX_IMAGE_BYTES)
     except Refused as refusal:
         raise WorkbookError.one(source, f"the image cannot be used: {refusal}") from None
 

@@ -14,16 +14,33 @@ from urllib.parse import unquote, urlparse
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from workbook.safefiles import Refused, checked_path, read_limited
+from workbook.writers.logo import logo_bytes
 
 
 class RefusedURL(ValueError):
     """Raised to WeasyPrint, which then leaves the resource out; the build reports it."""
 
 
+class _Served(URLFetcherResponse):
+    """The bytes this fetcher read, and no path: given a file: URL's path, WeasyPrint would
+    read a raster image again from the disk when writing the PDF, past this fetcher (the
+    original of a downscaled logo, or a file swapped since it was checked)."""
+
+    @property
+    def path(self) -> None:
+        return None
+
+
 class SafeFetcher(URLFetcher):
-    def __init__(self, roots: tuple[Path, ...], read: set[Path] | None = None) -> None:
+    def __init__(
+        self,
+        roots: tuple[Path, ...],
+        read: set[Path] | None = None,
+        logo: Path | None = None,
+    ) -> None:
         super().__init__(allowed_protocols=("file", "data"))
         self.roots = tuple(root.resolve() for root in roots)
+        self.logo = logo.resolve() if logo is not None else None  # served downscaled
         self.refused: list[str] = []
         self.read = read if read is not None else set()  # every file fetched
 
@@ -32,12 +49,12 @@ class SafeFetcher(URLFetcher):
             return super().fetch(url, headers)  # inline data, nothing is fetched
         try:
             path = self.resolve(url)
-            body = read_limited(path)
+            body = logo_bytes(path) if path == self.logo else read_limited(path)
         except Refused as refusal:
             self.refused.append(f"{url[:200]}: {refusal}")
             raise RefusedURL(str(refusal)) from None
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+        return _Served(url, body=body, headers={"Content-Type": content_type})
 
     def resolve(self, url: str) -> Path:
         parsed = urlparse(url)

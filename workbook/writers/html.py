@@ -19,6 +19,7 @@ from workbook.render import Rendered, render
 from workbook.safefiles import read_limited
 from workbook.sources.media import MAX_IMAGE_BYTES
 from workbook.writers.layouts import Layouts
+from workbook.writers.logo import packed_bytes
 
 ASSETS = Path(__file__).resolve().parent / "site_assets"
 FONT_LICENCE = "LICENSE"  # the SIL Open Font License travels with the fonts
@@ -52,7 +53,7 @@ def write_site(rendered: Rendered, downloads: tuple[Download, ...], folder: Path
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         # Checked by the loader (media.py): a regular image file inside the workbook.
-        target.write_bytes(read_limited(source, MAX_IMAGE_BYTES))
+        target.write_bytes(packed_bytes(name, source) or read_limited(source, MAX_IMAGE_BYTES))
     if downloads:
         (folder / "downloads").mkdir()
     for download in downloads:

@@ -84,7 +84,7 @@ class Layouts:
         logo = self.book.brand.logo if self.book.brand else None
         if logo is not None:  # checked when read; a --brand file's logo may sit beside it
             roots += (logo,)
-        return SafeFetcher(roots, self.read)
+        return SafeFetcher(roots, self.read, logo)
 
     def get(self, edition: Edition, personal: Personal | None = None) -> tuple[Rendered, LaidOut]:
         """The rendered edition and its layout (with `personal`'s cover, if given)."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from workbook.errors import Problem, WorkbookError
 from workbook.render.documents import Document, Rendered
-from workbook.writers import fontfolders
+from workbook.writers import fontfolders, warnings
 from workbook.writers.acroform import tidy_fields
 from workbook.writers.booklet import impose
 from workbook.writers.fetcher import SafeFetcher
@@ -77,7 +76,7 @@ class PageMaker:
     notes page and each client copy's cover reuse it."""
 
     def __init__(self, rendered: Rendered, base_dir: Path, fetcher: SafeFetcher) -> None:
-        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        warnings.apply()
         self.base_url = base_dir.as_uri() + "/"
         self.fetcher = fetcher
         self.fonts = _font_configuration()

@@ -17,8 +17,9 @@ from workbook.writers.pdfcopies import write_with_cover
 
 def write(edition: Edition, personal: Personal | None, layouts: Layouts, temp: Path) -> str:
     label = progress_label(edition)
-    if personal is None:
-        rendered, layout = layouts.get(edition)
+    if personal is None or edition.record.personal_page != "cover":
+        # A handout names its client on its first page: a few pages, laid out per client.
+        rendered, layout = layouts.get(edition, personal)
         layouts.step(label, "writing")
         result = write_pdf(rendered, layout, temp)
     else:

@@ -21,9 +21,15 @@ class Staging:
         self.output_dir = output_dir
         self.pending: list[tuple[Path, Path]] = []
 
-    def temp_for(self, name: str) -> Path:
-        target = self.output_dir / name
-        temp = self.output_dir / f".{name}.{os.getpid()}.tmp"
+    def temp_for(self, name: str, folder: Path | None = None) -> Path:
+        """A temporary file beside `name` in the output folder, or in `folder` (made if need
+        be): the index of client copies lives in a folder of its own."""
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            sweep_stale(folder)
+        where = folder or self.output_dir
+        target = where / name
+        temp = where / f".{name}.{os.getpid()}.tmp"
         self.pending.append((temp, target))
         return temp
 

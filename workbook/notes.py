@@ -1,5 +1,6 @@
-"""One-line notes on stderr for settings the build had to ignore (WORKBOOK_JOBS that is not a
-number, a cache folder it cannot use): the build goes on, and each note is said once."""
+"""One-line notes on stderr: settings the build had to ignore (WORKBOOK_JOBS that is not a
+number, a cache folder it cannot use), a brand.toml that is not used. The build goes on, and
+each note is said once."""
 
 from __future__ import annotations
 
