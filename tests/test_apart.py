@@ -232,7 +232,10 @@ def test_an_edit_lays_out_only_that_part_and_what_its_pages_move(long_sample, co
     counted.parts.clear()
     long_sample.write("chapters/long.md", text + "\n\n" + LONG)  # pages more
     cached_build(long_sample)
-    assert sorted(counted.parts) == [("print", 2), ("print", 4)]  # and the contents' numbers
+    # And the contents' numbers; the parts after it too if they now begin on the other side
+    # (left and right pages have their own margins), never one before it.
+    assert {("print", 2), ("print", 4)} <= set(counted.parts)
+    assert all(part in (2, 4, 5, 6) for _, part in counted.parts)
     pdf = describe(long_sample.root / "output" / "sample-print-letter.pdf")
     contents = pdf["texts"][2]
     assert "A small worksheet" in contents and f"{pdf['pages'] - 1}" in contents

@@ -98,7 +98,7 @@ def test_every_reflection_prompt_is_a_multiline_field_with_its_question(fields, 
 def test_field_kinds_match_the_worksheet_data(fields):
     date = fields["therapist-fit-questions-1-1"]
     assert date.FT == "/Tx" and not int(date.get("/Ff", 0)) & MULTILINE
-    assert str(date.TU) == "Date" and int(date.MaxLen) > 0
+    assert re.fullmatch(r"Date, page \d+", str(date.TU)) and int(date.MaxLen) > 0  # unique
     for name in ("therapist-fit-questions-1-2", "rupture-repair-log-1-1-3-2"):
         assert fields[name].FT == "/Tx" and int(fields[name].Ff) & MULTILINE
     box = fields["therapist-fit-questions-2-1-1"]
@@ -115,7 +115,7 @@ def test_field_kinds_match_the_worksheet_data(fields):
     cell = fields["signs-checklist-1-1-2-3-4"]
     assert cell.FT == "/Tx" and int(cell.MaxLen) <= 4 and int(cell.Q) == 1
     assert str(cell.TU).startswith("I feel understood., column 4: 0 is Not at all")
-    assert str(fields["signs-checklist-1-1-date-6"].TU) == "Date, column 6"
+    assert re.fullmatch(r"Date, column 6, page \d+", str(fields["signs-checklist-1-1-date-6"].TU))
     assert "out of 20" in str(fields["signs-checklist-1-1-2-total-1"].TU)
     # a log: options to tick (any), one to choose (radio), a number, written answers
     went_quiet = fields["rupture-repair-log-1-1-2-5-1"]
@@ -234,3 +234,29 @@ def test_every_worksheet_page_says_it_may_be_copied(default_fillable, book):
         assert bool(wrapped.search(text)) == (head in titles), head
         seen.add(head)
     assert titles <= seen
+
+
+def test_answers_are_never_cut_off_and_fields_are_tidy(form, fields):
+    """One-line boxes are one-line fields; taller ones are multi-line with the text sized to
+    fit (size 0), so a long answer shrinks instead of losing its end; rectangles run from
+    lower left to upper right; ZapfDingbats is in /DR for the check boxes; tooltips are
+    unique."""
+    assert form.Root.AcroForm.DR.Font.ZaDb.BaseFont == "/ZapfDingbats"
+    multiline = 0
+    for name, field in fields.items():
+        for widget in field.get("/Kids", [field]):
+            x1, y1, x2, y2 = (float(v) for v in widget.Rect)
+            assert x1 <= x2 and y1 <= y2, name
+        if field.FT != "/Tx":
+            continue
+        height = float(field.Rect[3]) - float(field.Rect[1])
+        size = float(str(field.DA).split()[1])
+        if int(field.get("/Ff", 0)) & MULTILINE:
+            multiline += 1
+            assert size == 0, f"{name}: a multi-line field in a fixed size"
+        else:
+            assert size <= height, name
+    assert multiline > 50
+    assert int(fields["rupture-repair-log-1-1-1-2"].get("/Ff", 0)) & MULTILINE  # a log answer
+    tips = [str(field.TU) for field in fields.values()]
+    assert len(tips) == len(set(tips)), [t for t in tips if tips.count(t) > 1][:5]

@@ -109,13 +109,15 @@ MARKER = re.compile(r"<!-- golden file: (\S+) -->\n")
 
 class _BodyChildren(HTMLParser):
     """Where each element directly inside <body> starts and ends (offsets into the text),
-    named by its id, else its tag."""
+    named by its id, else its tag. A handout's copy (`<div class="copy">`) is looked into:
+    its worksheets are the pieces."""
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=False)
         self.text = text
         self.line_starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
         self.open: list[str] = []
+        self.wrappers: set[int] = set()  # depths in `open` of copies, looked into
         self.spans: list[tuple[str, int, int]] = []
         self.start, self.name = 0, ""
         self.broken = False
@@ -125,9 +127,13 @@ class _BodyChildren(HTMLParser):
         return self.line_starts[line - 1] + column
 
     def _at_top(self) -> bool:
-        return self.open == ["html", "body"]
+        return [t for i, t in enumerate(self.open) if i not in self.wrappers] == ["html", "body"]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._at_top() and tag == "div" and "copy" in (dict(attrs).get("class") or "").split():
+            self.wrappers.add(len(self.open))
+            self.open.append(tag)
+            return
         if self._at_top():
             self.start, self.name = self._offset(), dict(attrs).get("id") or tag
             if tag in VOID:
@@ -147,6 +153,9 @@ class _BodyChildren(HTMLParser):
             self.broken = True  # an end tag left out or misplaced: do not guess
             return
         self.open.pop()
+        if len(self.open) in self.wrappers:
+            self.wrappers.discard(len(self.open))
+            return
         if self._at_top():
             end = self.text.index(">", self._offset()) + 1
             self.spans.append((self.name, self.start, end))

@@ -6,6 +6,7 @@ import collections
 import itertools
 import re
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
@@ -162,3 +163,23 @@ def test_low_ink_has_no_filled_areas(project):
     assert grey_fill(low, log_page) < grey_fill(regular, log_page) / 4
     assert dark(low, 1) < dark(regular, 1) / 4  # the cover's wide dark band is a thin line
     assert words(low) == words(regular)
+
+
+def test_pdfs_print_at_their_own_size_and_a_booklet_duplex_with_bookmarks(project):
+    """/PrintScaling /None everywhere; a booklet prints double-sided, flipped on the short
+    edge, and keeps its bookmarks, each on the sheet side that holds its page."""
+    flat, _ = build(project, "--paper", "a5")
+    booklet, _ = build(project, "--paper", "a4", "--booklet")
+    with pikepdf.open(flat) as pdf:
+        assert pdf.Root.ViewerPreferences.PrintScaling == "/None"
+        assert "/Duplex" not in pdf.Root.ViewerPreferences
+        with pdf.open_outline() as outline:
+            flat_titles = [item.title for item in outline.root]
+    with pikepdf.open(booklet) as pdf:
+        assert pdf.Root.ViewerPreferences.PrintScaling == "/None"
+        assert pdf.Root.ViewerPreferences.Duplex == "/DuplexFlipShortEdge"
+        with pdf.open_outline() as outline:
+            items = list(outline.root)
+            assert [item.title for item in items] == flat_titles and items
+            sides = {p.objgen for p in pdf.pages}
+            assert all(item.destination[0].objgen in sides for item in items)

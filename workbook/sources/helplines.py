@@ -14,6 +14,7 @@ from workbook.sources import bounds
 from workbook.sources.located import Located
 from workbook.sources.regions import REGIONS
 from workbook.sources.schema import Checker
+from workbook.sources.typography import typeset
 from workbook.sources.yamldata import load_yaml
 
 HELPLINES_FILE = "helplines.yaml"
@@ -51,7 +52,7 @@ def read_helplines(project_dir: Path, problems: Problems) -> Helplines | None:
             return None
     text = read_text(path, HELPLINES_FILE, (path.parent,), MAX_HELPLINES_BYTES)
     checker = Checker(HELPLINES_FILE, problems)
-    data = checker.mapping(load_yaml(text, HELPLINES_FILE), "the helplines", 1)
+    data = checker.mapping(typeset(load_yaml(text, HELPLINES_FILE)), "the helplines", 1)
     if data is None:
         return None
     checker.keys(data, ("regions", "services"), "the helplines")

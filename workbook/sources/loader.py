@@ -20,6 +20,7 @@ from workbook.sources.markdown import make_parser, render_body, split_front_matt
 from workbook.sources.media import MediaCollector
 from workbook.sources.schema import Checker
 from workbook.sources.settings import Config, read_config
+from workbook.sources.typography import typeset
 from workbook.sources.worksheets import read_worksheet
 from workbook.sources.yamldata import load_yaml
 
@@ -186,7 +187,7 @@ def _load_part(
     if path.suffix == ".md":
         where = (path, part_id, file)
         return _load_chapter(text, where, md, config.project_dir, (anchors, counts))
-    data = load_yaml(text, file)
+    data = typeset(load_yaml(text, file))
     worksheet = read_worksheet(data, part_id, path, file, problems)
     note_text_links(data, file, anchors)
     if worksheet is None:

@@ -27,6 +27,7 @@ from workbook.model import Bibliography, Block, Heading, HelplineTable, Question
 from workbook.sources import bounds
 from workbook.sources.anchors import VALID, Anchors
 from workbook.sources.bounds import Bound, Tally
+from workbook.sources.typography import italic_statistics, mark_references
 
 DEFAULT_PROMPT_LINES = 4
 MAX_LINES = 20
@@ -144,7 +145,7 @@ def render_body(
             continue
         close = _matching_close(tokens, index, kind)
         if pending:
-            blocks.append(md.renderer.render(pending, md.options, {}))
+            blocks.append(_typeset(md.renderer.render(pending, md.options, {})))
             pending = []
         line = first_line + (token.map[0] if token.map else 0)
         inner = tokens[index + 1 : close]
@@ -160,7 +161,7 @@ def render_body(
             problems.extend(error)
         index = close + 1
     if pending:
-        blocks.append(md.renderer.render(pending, md.options, {}))
+        blocks.append(_typeset(md.renderer.render(pending, md.options, {})))
     problems.raise_if_any()
     return Body(tuple(blocks), tuple(headings))
 
@@ -377,3 +378,7 @@ def _unwrap_paragraph(html: str) -> str:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         return html[3:-4]
     return html
+
+
+def _typeset(html: str) -> str:
+    return mark_references(italic_statistics(html))

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import cast
 
 import pikepdf
-from pikepdf import Dictionary, Rectangle
+from pikepdf import Dictionary, OutlineItem, Rectangle
+
+from workbook.writers.finish import viewer_preferences
 
 _POINTS = {"in": 72.0, "mm": 72 / 25.4}
 
@@ -28,10 +30,10 @@ def impose(source: Path, target: Path, sheet: dict[str, str]) -> None:
     """Write `target`: each side of a landscape `sheet` holds two pages of `source`."""
     width, height = _points(sheet["height"]), _points(sheet["width"])  # landscape
     with pikepdf.open(source) as pages, pikepdf.new() as out:
-        for page in pages.pages:  # a landscape page turns to fill a portrait half
-            box = page.mediabox
+        for page in pages.pages:  # a landscape page turns to fill a portrait half,
+            box = page.mediabox  # its top to the left: the booklet turns clockwise to read it
             if float(box[2] - box[0]) > float(box[3] - box[1]):
-                page.rotate(90, relative=True)
+                page.rotate(-90, relative=True)
         for left, right in booklet_order(len(pages.pages)):
             out.add_blank_page(page_size=(width, height))
             side = out.pages[-1]
@@ -39,7 +41,35 @@ def impose(source: Path, target: Path, sheet: dict[str, str]) -> None:
             _place(side, pages.pages[right], "/Right", Rectangle(width / 2, 0, width, height))
         out.docinfo = cast(Dictionary, out.copy_foreign(pages.docinfo))
         out.Root.Lang = pikepdf.String(str(pages.Root.get("/Lang", "en")))
+        viewer_preferences(out, booklet=True)
+        _outline(pages, out)
         out.save(target, deterministic_id=True)
+
+
+def _outline(pages: pikepdf.Pdf, out: pikepdf.Pdf) -> None:
+    """The bookmarks again, each pointing to the sheet side that holds its page."""
+    side_of: dict[tuple[int, int], int] = {}
+    for side, pair in enumerate(booklet_order(len(pages.pages))):
+        for index in pair:
+            side_of[pages.pages[index].obj.objgen] = side
+    with pages.open_outline() as source, out.open_outline() as target:
+        target.root.extend(_items(source.root, side_of, out))
+
+
+def _items(
+    items: list[OutlineItem], side_of: dict[tuple[int, int], int], out: pikepdf.Pdf
+) -> list[OutlineItem]:
+    made = []
+    for item in items:
+        destination = item.destination
+        page = (
+            destination[0] if isinstance(destination, pikepdf.Array) and len(destination) else None
+        )
+        side = side_of.get(page.objgen, 0) if isinstance(page, Dictionary) else 0
+        copy = OutlineItem(item.title, side)
+        copy.children.extend(_items(item.children, side_of, out))
+        made.append(copy)
+    return made
 
 
 def _place(side: pikepdf.Page, page: pikepdf.Page, name: str, box: Rectangle) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from workbook.editions import Edition, Personal
 from workbook.render import render_personal
+from workbook.writers.finish import finish
 from workbook.writers.layouts import BLANK, Layouts, progress_label
 from workbook.writers.paged import PageMaker, PdfResult, write_pdf
 from workbook.writers.pdfcopies import write_with_cover
@@ -26,6 +27,7 @@ def write(edition: Edition, personal: Personal | None, layouts: Layouts, temp: P
         page = render_personal(layouts.book, edition, personal, layouts.env)
         write_with_cover(shared.pdf, shared.maker.make(page), temp)
         result = shared.result
+    finish(temp, edition.booklet)
     layouts.step(label, "done")
     return describe_pdf(edition, result)
 
