@@ -43,10 +43,14 @@ def test_statistics_are_italic_in_text_only():
     )
 
 
-def test_reference_entries_are_marked_for_a_hanging_indent():
+def test_reference_entries_hang_and_their_notes_stay_in():
+    """The references are a bibliography: each source's entry hangs (its first paragraph),
+    and the note under it does not."""
     book = load_book(ROOT)
     references = next(part for part in book.parts if part.id == "references")
-    html = "".join(block for block in references.blocks if isinstance(block, str))
-    assert html.count('<p class="reference">Bordin, E. S. (1979).') == 1
-    assert html.count('class="reference"') >= 9
-    assert '<p class="reference">Bordin described' not in html  # a note is not an entry
+    sources = references.sources
+    assert len(sources) >= 9
+    bordin = next(s for s in sources if s.id == "bordin-1979")
+    assert bordin.html.startswith("<p>Bordin, E. S. (1979).")
+    css = (ROOT / "styles" / "print.css").read_text()
+    assert ".bibliography .source > p:first-child { text-indent: -2em; }" in css
