@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -135,12 +136,18 @@ def copy_project(source: Path, target: Path, times: int = 1, parts: int | None =
             new = part if copy == 0 else f"{part}-copy{copy + 1}"
             for suffix in (".md", ".yaml"):
                 if (source / "chapters" / f"{part}{suffix}").is_file():
-                    shutil.copy(
-                        source / "chapters" / f"{part}{suffix}",
-                        target / "chapters" / f"{new}{suffix}",
-                    )
+                    text = (source / "chapters" / f"{part}{suffix}").read_text(encoding="utf-8")
+                    if parts is not None or copy:
+                        # Links within the book would go to parts left out, or come twice.
+                        text = re.sub(r"\[([^\]]+)\]\(#[^)]+\)", r"\1", text)
+                        text = re.sub(r" \{#[\w-]+\}", "", text)
+                    (target / "chapters" / f"{new}{suffix}").write_text(text, encoding="utf-8")
             contents.append(new)
     text = (source / "workbook.toml").read_text(encoding="utf-8").split("contents = [")[0]
+    # Where the back matter starts must be one of the parts kept.
+    text = re.sub(
+        r"(?m)^backmatter = \"([^\"]*)\"\n", lambda m: m[0] if m[1] in contents else "", text
+    )
     listed = ",\n".join(f'  "{part}"' for part in contents)
     (target / "workbook.toml").write_text(f"{text}contents = [\n{listed},\n]\n", encoding="utf-8")
     for extra in ("helplines.yaml",):
