@@ -53,6 +53,19 @@ def checked_path(path: Path, roots: tuple[Path, ...]) -> Path:
     return real
 
 
+# The probe `make_writable` leaves for a moment (a killed build's is swept by writers/staging).
+WRITE_PROBE = ".workbook-write-test"
+
+
+def make_writable(folder: Path) -> None:
+    """Make `folder` if need be and prove a file can be written in it; OSError if not (a file
+    stands there, no permission, a full or read-only disk)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    probe = folder / f"{WRITE_PROBE}.{os.getpid()}"
+    probe.write_bytes(b"")
+    probe.unlink()
+
+
 def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """At most `limit` bytes; `Refused` if the file is larger or cannot be read. O_NONBLOCK:
     a pipe swapped in after `checked_path` still cannot make the open wait."""

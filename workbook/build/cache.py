@@ -37,7 +37,7 @@ from workbook.build.jobs import Job
 from workbook.model import Book
 from workbook.notes import note
 from workbook.resources import PACKAGE_DIR, bundled_styles, bundled_templates, font_dir
-from workbook.safefiles import MAX_FILE_BYTES, Refused, read_limited, sha256_of
+from workbook.safefiles import MAX_FILE_BYTES, Refused, make_writable, read_limited, sha256_of
 
 FORMAT = 1  # bump when a record's shape changes
 LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "tinyhtml5", "ebooklib", "pikepdf", "pillow")
@@ -117,7 +117,7 @@ class BuildCache:
     def __init__(self, output_dir: Path, book: Book) -> None:
         where = hashlib.sha256(str(output_dir.resolve()).encode()).hexdigest()[:20]
         root = cache_root()
-        self.folder = None if root is None else _usable(root / where)
+        self.folder = None if root is None else usable_folder(root / where)
         self.output_dir = output_dir
         self.base = _base_key(book)
         self._packets: dict[int, str] = {}  # id of a packet: its repr, made once
@@ -178,14 +178,11 @@ class BuildCache:
         return record if isinstance(record, dict) and record.get("format") == FORMAT else None
 
 
-def _usable(folder: Path) -> Path | None:
+def usable_folder(folder: Path) -> Path | None:
     """The cache folder, made if need be; None, with a note, if it cannot be (a file stands
     there, no permission): the build goes on without the cache."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".probe.{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        make_writable(folder)
     except OSError as error:
         note(
             f"the build cache folder {folder.parent} cannot be used ({error.strerror}); "
@@ -201,7 +198,7 @@ def _base_key(book: Book) -> str:
     for part in (
         f"workbook {__version__}",
         sys.version,
-        _versions(),
+        cache_versions(),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         dt.date.today().isoformat(),
     ):
@@ -214,13 +211,13 @@ def _base_key(book: Book) -> str:
         bundled_styles(),
     )
     for folder in folders:
-        _add_tree(digest, folder)
+        add_tree(digest, folder)
     for font in sorted(font_dir().glob("*")):  # big files: their names and sizes
         digest.update(f"{font.name}:{font.stat().st_size}".encode() + b"\0")
     return digest.hexdigest()
 
 
-def _add_tree(digest: hashlib._Hash, folder: Path) -> None:
+def add_tree(digest: hashlib._Hash, folder: Path) -> None:
     """Every file under `folder`, its name and bytes (Python's bytecode caches aside), read
     the safe way: a pipe, a device, a link out or a file past the limit adds only its name
     and kind (the build refuses to use it), so making the key never waits or runs away."""
@@ -235,7 +232,7 @@ def _add_tree(digest: hashlib._Hash, folder: Path) -> None:
             digest.update((sha256_file(folder / relative) or "unreadable").encode())
 
 
-def _versions() -> str:
+def cache_versions() -> str:
     found = []
     for name in LIBRARIES:
         try:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from workbook import __version__
-from workbook.build.cache import _add_tree, _usable, _versions, cache_root, sha256_file
+from workbook.build.cache import add_tree, cache_root, cache_versions, sha256_file, usable_folder
 from workbook.model import Book
 from workbook.resources import PACKAGE_DIR, font_dir
 from workbook.safefiles import Refused, read_limited
@@ -42,7 +42,7 @@ def part_cache(book: Book) -> PartCache | None:
     """The part cache beside the build records, or None when there is nowhere to keep it
     (cache_root has said so in a note)."""
     root = cache_root()
-    if root is None or _usable(root / "parts") is None:  # a file there, no permission: noted
+    if root is None or usable_folder(root / "parts") is None:  # a file there, no permission: noted
         return None
     return PartCache(book, root)
 
@@ -196,9 +196,9 @@ def _fields(value: Any) -> Any:
 def _base_key(book: Book) -> str:
     """What every part's layout depends on besides its own HTML and stylesheet."""
     digest = hashlib.sha256()
-    for text in (f"workbook {__version__}", sys.version, _versions(), str(book.project_dir)):
+    for text in (f"workbook {__version__}", sys.version, cache_versions(), str(book.project_dir)):
         digest.update(text.encode() + b"\0")
-    _add_tree(digest, PACKAGE_DIR)
+    add_tree(digest, PACKAGE_DIR)
     for font in sorted(font_dir().glob("*")):
         digest.update(f"{font.name}:{font.stat().st_size}".encode() + b"\0")
     return digest.hexdigest()

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import FrameType
 
 from workbook.errors import WorkbookError
+from workbook.safefiles import make_writable
 
 
 class Staging:
@@ -117,10 +118,7 @@ def running(pid: int) -> bool:
 @contextlib.contextmanager
 def staging(output_dir: Path) -> Iterator[Staging]:
     try:
-        output_dir.mkdir(parents=True, exist_ok=True)
-        probe = output_dir / f".workbook-write-test.{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        make_writable(output_dir)
     except OSError as error:
         message = f"cannot write here ({error.strerror}); choose another folder with -o"
         raise WorkbookError.one(output_dir, message) from None
