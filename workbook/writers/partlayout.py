@@ -44,7 +44,7 @@ from weasyprint.urls import get_url_tuple
 from workbook.render.pages import page_openings
 from workbook.writers.fontmerge import whole_programs
 from workbook.writers.paged import PDF_VARIANT
-from workbook.writers.partrecords import Entry, PageRecord, PartLayout, Reads
+from workbook.writers.partrecords import UNKNOWN, Entry, PageRecord, PartLayout, Reads
 
 SUPPORTED = weasyprint.__version__.split(".")[0] == "70"
 SCALE = 0.75  # PDF points per CSS pixel
@@ -68,10 +68,12 @@ def lay_out_part(
     anchors = tuple(_anchors(pages))
     fakes = _keep_links(pages)
     identifier = hashlib.sha256(html_text.encode()).hexdigest()[:32].encode()
-    with whole_programs() as programs:  # fonts embedded once, by the join
-        pdf = document.write_pdf(
-            pdf_identifier=identifier, pdf_variant=PDF_VARIANT, finisher=_unique_ids(tag)
-        )
+    pdf, programs = b"", dict[str, bytes]()
+    if not _provisional(collector, entry):
+        with whole_programs() as programs:  # fonts embedded once, by the join
+            pdf = document.write_pdf(
+                pdf_identifier=identifier, pdf_variant=PDF_VARIANT, finisher=_unique_ids(tag)
+            )
     body = _body(root_box)
     tops = [c for c in (body.children if body else []) if c.is_in_normal_flow()]
     reads = Reads(
@@ -93,6 +95,13 @@ def lay_out_part(
         starts_right=starts_right,
         fonts=tuple(sorted(programs.items())),
     )
+
+
+def _provisional(collector: _Targets, entry: Entry) -> bool:
+    """Whether the layout read the page of an anchor in a part not laid out yet: it is laid
+    out again once that part is (its reads can only differ then), so its PDF, a fifth of a
+    part's work, is not written now (PartLayout.pdf stays empty)."""
+    return any(entry.target(name) == UNKNOWN for name in collector.read)
 
 
 def build_context(html: Any, maker: Any, collector: TargetCollector, forms: bool) -> Any:
