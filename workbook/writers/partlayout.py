@@ -59,7 +59,8 @@ def lay_out_part(
     collector = _Targets(entry)
     context, root_box = build_context(html, maker, collector, forms)
     viewport = _Viewport(context, entry)
-    page_boxes, strings, starts_right = _paginate(context, root_box, html, entry)
+    once = _provisional(collector, entry)  # (targets are mostly read as its boxes are made)
+    page_boxes, strings, starts_right = _paginate(context, root_box, html, entry, once)
     unsupported = _unsupported(context, html, root_box, page_boxes, collector, entry)
     pages = [Page(box) for box in page_boxes]
     document = WeasyDocument(
@@ -99,8 +100,9 @@ def lay_out_part(
 
 def _provisional(collector: _Targets, entry: Entry) -> bool:
     """Whether the layout read the page of an anchor in a part not laid out yet: it is laid
-    out again once that part is (its reads can only differ then), so its PDF, a fifth of a
-    part's work, is not written now (PartLayout.pdf stays empty)."""
+    out again once that part is (its reads can only differ then), so its PDF, about a
+    quarter of a part's work, is not written now (PartLayout.pdf stays empty), and its pages
+    are made once (see `_paginate`): its page count and anchors are only a first guess."""
     return any(entry.target(name) == UNKNOWN for name in collector.read)
 
 
@@ -223,6 +225,18 @@ class _Targets(TargetCollector):
         if isinstance(anchor_name, str):
             self.own.add(anchor_name)
         super().collect_anchor(anchor_name)
+        if isinstance(anchor_name, str):
+            self._seed(anchor_name)
+
+    def _seed(self, name: str) -> None:
+        """An anchor of its own starts with the page counters it had in the last layout of
+        this part (if any), instead of none: a reference to it then shows its page number from
+        the first, and its page is not made again for it. If the anchor has moved, WeasyPrint
+        makes the page again, as it does for a reference to an anchor not reached yet."""
+        item = self.target_lookup_items.get(name)
+        values = self.entry.target(name)
+        if item is not None and not isinstance(values, (str, type(None))):
+            item.cached_page_counter_values = {k: list(v) for k, v in values}
 
     def lookup_target(
         self, anchor_token: Any, source_box: Any, css_token: str, parse_again: Any
@@ -256,10 +270,12 @@ def _anchor_name(anchor_token: Any, source_box: Any) -> str | None:
 
 
 def _paginate(
-    context: Any, root_box: Any, html: Any, entry: Entry
+    context: Any, root_box: Any, html: Any, entry: Entry, provisional: bool
 ) -> tuple[list[Any], list[list[tuple[str, str]]], bool]:
     """WeasyPrint's layout_document, from the part's entry and without margin boxes: the
-    pages, the strings each sets, and whether a document would start on a right page."""
+    pages, the strings each sets, and whether a document would start on a right page. A
+    provisional layout (one that is laid out again, see `_provisional`) is paginated once:
+    pages are not made again for the page numbers of its own anchors it refers to."""
     initialize_page_maker(context, root_box)
     resume_at, next_page, starts_right, page_state, remake_state = context.page_maker[0]
     counter_values, counter_scopes = page_state[1], page_state[2]
@@ -278,7 +294,7 @@ def _paginate(
         for *_, state, remake in context.page_maker:
             state[1]["pages"] = [entry.total]
             again = again or remake["content_changed"]
-        if not again:
+        if not again or provisional:
             break
     strings = _settle(context, pages)
     for page in pages:
