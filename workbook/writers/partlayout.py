@@ -286,13 +286,17 @@ def _paginate(
     context.page_maker[0] = (resume_at, next_page, entry.right, page_state, remake_state)
     pages: list[Any] = []
     footnotes = context.footnotes.copy()
+    changes = _watch_contents(context.target_collector)
     for loop in range(8):
         if loop:
             context.footnotes = footnotes.copy()
+        changes.clear()
         pages = list(make_all_pages(context, root_box, html, pages))
         again = False
         for *_, state, remake in context.page_maker:
             state[1]["pages"] = [entry.total]
+            if not changes:  # every page's content came out as it was laid out
+                remake["content_changed"] = False
             again = again or remake["content_changed"]
         if not again or provisional:
             break
@@ -302,6 +306,37 @@ def _paginate(
         page.children = (root, *(a for a in (footnote_area, note_area) if a.children))
         layout_backgrounds(page, context.get_image_from_uri)
     return pages, strings, bool(starts_right)
+
+
+def _watch_contents(collector: Any) -> list[bool]:
+    """WeasyPrint makes a page again whenever it works out the content of a box on it with
+    page counters (a `target-counter()`), even if that content comes out as it was when the
+    page was laid out: the targets of other parts and, from the second layout of a part, of its
+    own are known from the start. The list returned gets an item each time a content does
+    change in a pass; while it stays empty, making the pages again would make them the same."""
+    changes: list[bool] = []
+    for (box, token), item in collector.counter_lookup_items.items():
+        if token == "content":
+            item.parse_again = _watched(box, item.parse_again, changes)
+    return changes
+
+
+def _watched(box: Any, parse_again: Any, changes: list[bool]) -> Any:
+    def watched(*args: Any) -> None:
+        before = _content(box)
+        parse_again(*args)
+        if _content(box) != before:
+            changes.append(True)
+
+    return watched
+
+
+def _content(box: Any) -> tuple[object, ...]:
+    """What a box holds: each child's kind, text and own content."""
+    return tuple(
+        (type(child), getattr(child, "text", None), _content(child))
+        for child in getattr(box, "children", ())
+    )
 
 
 def _settle(context: Any, pages: list[Any]) -> list[list[tuple[str, str]]]:
