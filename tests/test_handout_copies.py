@@ -84,7 +84,7 @@ def test_one_bookmark_per_copy_with_its_worksheet_beneath(three):
         ("Copy 2 of 3", 5),
         ("Copy 3 of 3", 9),
     ]
-    for copy, (_, first, children) in enumerate(tree):
+    for _, first, children in tree:
         assert children == [("Safety and grounding plan", first), ("Notes", first + 3)]
 
 
