@@ -237,3 +237,21 @@ def test_pdfs_print_at_their_own_size_and_a_booklet_duplex_with_bookmarks(projec
             assert [item.title for item in items] == flat_titles and items
             sides = {p.objgen for p in pdf.pages}
             assert all(item.destination[0].objgen in sides for item in items)
+
+
+def test_a_booklet_keeps_its_title_and_language_and_says_it_is_not_tagged(project):
+    """Sheet sides draw two pages each, so a booklet has no structure tree: it says so
+    (/Marked false, no PDF/UA claim) rather than claim a tagging it lacks, and keeps the
+    title a viewer shows and the language a reader speaks."""
+    flat, _ = build(project, "--paper", "a5")
+    booklet, _ = build(project, "--paper", "letter", "--booklet")
+    with pikepdf.open(flat) as pdf:
+        assert pdf.open_metadata().get("pdfuaid:part") == "1"  # the flat PDF is tagged
+    with pikepdf.open(booklet) as pdf:
+        assert "/StructTreeRoot" not in pdf.Root
+        assert pdf.Root.MarkInfo.Marked is False
+        meta = pdf.open_metadata()
+        assert "pdfuaid:part" not in meta
+        assert meta["dc:title"] == "Sample" and str(pdf.docinfo.Title) == "Sample"
+        assert str(pdf.Root.Lang) == "en"
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True

@@ -41,9 +41,23 @@ def impose(source: Path, target: Path, sheet: dict[str, str]) -> None:
             _place(side, pages.pages[right], "/Right", Rectangle(width / 2, 0, width, height))
         out.docinfo = cast(Dictionary, out.copy_foreign(pages.docinfo))
         out.Root.Lang = pikepdf.String(str(pages.Root.get("/Lang", "en")))
+        _untagged(pages, out)
         viewer_preferences(out, booklet=True)
         _outline(pages, out)
         out.save(target, deterministic_id=True)
+
+
+def _untagged(pages: pikepdf.Pdf, out: pikepdf.Pdf) -> None:
+    """The title and language stay; the claim to be tagged goes. A sheet side is a drawing of
+    two pages: a screen reader would read their structure tree out of order, so a booklet has
+    none and says so (/MarkInfo /Marked false, no PDF/UA claim in its metadata). The flat
+    print PDF is the one to read on a screen."""
+    out.Root.MarkInfo = Dictionary(Marked=False)
+    if "/Metadata" in pages.Root:
+        out.Root.Metadata = out.copy_foreign(pages.Root.Metadata)
+        with out.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            if "pdfuaid:part" in meta:
+                del meta["pdfuaid:part"]
 
 
 def _outline(pages: pikepdf.Pdf, out: pikepdf.Pdf) -> None:
