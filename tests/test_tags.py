@@ -4,6 +4,8 @@ screen readers can read the print and fillable editions."""
 from __future__ import annotations
 
 import collections
+import re
+import subprocess
 
 import pikepdf
 import pytest
@@ -105,9 +107,19 @@ def test_handouts_are_tagged_too(tmp_path):
         assert structure(pdf)["/H1"] == 1
 
 
-def test_the_cover_title_is_the_first_heading_and_every_figure_has_alt_text(tagged):
-    _, pdf = tagged
+def test_the_cover_title_is_the_first_heading_and_every_figure_has_alt_text(
+    tagged, default_build, default_config
+):
+    edition, pdf = tagged
     assert_pdf_ua_headings_and_figures(pdf)
+    # as poppler reads the tree: the first heading holds the title's words
+    path = default_build / f"alliance-workbook-{edition}-letter.pdf"
+    tree = subprocess.run(
+        ["pdfinfo", "-struct-text", str(path)], check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    first = next(i for i, line in enumerate(tree) if re.match(r"\s*H\d\b", line))
+    assert tree[first].split()[0] == "H1"
+    assert tree[first + 2].strip() == f'"{default_config["title"]}"'
 
 
 LOGO = 'practice = "Priory Lane Therapy"\nlogo = "logo.png"\n'
