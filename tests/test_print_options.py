@@ -239,19 +239,45 @@ def test_pdfs_print_at_their_own_size_and_a_booklet_duplex_with_bookmarks(projec
             assert all(item.destination[0].objgen in sides for item in items)
 
 
-def test_a_booklet_keeps_its_title_and_language_and_says_it_is_not_tagged(project):
-    """Sheet sides draw two pages each, so a booklet has no structure tree: it says so
-    (/Marked false, no PDF/UA claim) rather than claim a tagging it lacks, and keeps the
-    title a viewer shows and the language a reader speaks."""
+def struct_text(pdf) -> list[str]:
+    """The structure tree with its text, as poppler reads it, less annotations' references."""
+    import subprocess
+
+    command = ["pdfinfo", "-struct-text", str(pdf)]
+    lines = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return [line for line in lines.splitlines() if not re.fullmatch(r"\s*Object \d+ \d+", line)]
+
+
+def test_a_booklet_is_tagged_and_reads_in_page_order(project):
+    """The booklet keeps the flat PDF's structure tree, its content in the page forms drawn
+    on the sheets: poppler reads the same elements and words in the same order, the cover's
+    title first; title, language and the PDF/UA claim stay."""
     flat, _ = build(project, "--paper", "a5")
-    booklet, _ = build(project, "--paper", "letter", "--booklet")
-    with pikepdf.open(flat) as pdf:
-        assert pdf.open_metadata().get("pdfuaid:part") == "1"  # the flat PDF is tagged
+    booklet, _ = build(project, "--paper", "a4", "--booklet")  # A5 pages: the same lines
+    read = struct_text(booklet)
+    assert read == struct_text(flat)
+    assert any('"A small log"' in line for line in read)  # the landscape page's title
     with pikepdf.open(booklet) as pdf:
-        assert "/StructTreeRoot" not in pdf.Root
-        assert pdf.Root.MarkInfo.Marked is False
+        assert pdf.Root.MarkInfo.Marked is True
         meta = pdf.open_metadata()
-        assert "pdfuaid:part" not in meta
-        assert meta["dc:title"] == "Sample" and str(pdf.docinfo.Title) == "Sample"
-        assert str(pdf.Root.Lang) == "en"
+        assert meta.get("pdfuaid:part") == "1" and meta["dc:title"] == "Sample"
+        assert str(pdf.Root.Lang) == "en" and str(pdf.docinfo.Title) == "Sample"
         assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        sides = {side.obj.objgen: side for side in pdf.pages}
+        keys = {int(k) for k in pdf.Root.StructTreeRoot.ParentTree.Nums[::2]}
+        references = 0
+        todo = [pdf.Root.StructTreeRoot]
+        while todo:
+            node = todo.pop()
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                    references += 1  # its content is in a page form drawn on its sheet side
+                    forms = sides[kid.Pg.objgen].Resources.XObject
+                    assert kid.Stm.objgen in {f.objgen for f in forms.values()}
+                    assert int(kid.Stm.StructParents) in keys
+                elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    todo.append(kid)
+                else:
+                    assert not isinstance(kid, int), "a bare number: content of the sheet side"
+        assert references > 50

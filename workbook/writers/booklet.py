@@ -1,7 +1,8 @@
 """Booklet imposition: half-size pages placed two to a sheet side, in saddle-stitch order.
 
 Print the result double-sided (flip on the short edge), fold the stack in half, and the pages
-read in order. The page count is already a multiple of four (the writer pads with notes pages).
+read in order. The structure tree comes along (booklettags.py): a screen reader reads the pages
+in order too. The page count is already a multiple of four (the writer pads with notes pages).
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from pathlib import Path
 from typing import cast
 
 import pikepdf
-from pikepdf import Dictionary, OutlineItem, Rectangle
+from pikepdf import Dictionary, ObjectStreamMode, OutlineItem, Rectangle
 
+from workbook.writers import booklettags
 from workbook.writers.finish import viewer_preferences
 
 _POINTS = {"in": 72.0, "mm": 72 / 25.4}
@@ -34,30 +36,26 @@ def impose(source: Path, target: Path, sheet: dict[str, str]) -> None:
             box = page.mediabox  # its top to the left: the booklet turns clockwise to read it
             if float(box[2] - box[0]) > float(box[3] - box[1]):
                 page.rotate(-90, relative=True)
+        tagged = "/StructTreeRoot" in pages.Root
+        tree_pages = booklettags.detach(pages) if tagged else []
+        placed = booklettags.forms(pages, out)
+        sides: dict[int, pikepdf.Page] = {}
         for left, right in booklet_order(len(pages.pages)):
             out.add_blank_page(page_size=(width, height))
             side = out.pages[-1]
-            _place(side, pages.pages[left], "/Left", Rectangle(0, 0, width / 2, height))
-            _place(side, pages.pages[right], "/Right", Rectangle(width / 2, 0, width, height))
+            _place(side, placed[left], "/Left", Rectangle(0, 0, width / 2, height))
+            _place(side, placed[right], "/Right", Rectangle(width / 2, 0, width, height))
+            sides.update({left: side, right: side})
+        if tagged:
+            booklettags.attach(pages, out, tree_pages, placed, sides)
         out.docinfo = cast(Dictionary, out.copy_foreign(pages.docinfo))
         out.Root.Lang = pikepdf.String(str(pages.Root.get("/Lang", "en")))
-        _untagged(pages, out)
+        if "/Metadata" in pages.Root:  # the title, and the PDF/UA claim the tree still keeps
+            out.Root.Metadata = out.copy_foreign(pages.Root.Metadata)
         viewer_preferences(out, booklet=True)
         _outline(pages, out)
-        out.save(target, deterministic_id=True)
-
-
-def _untagged(pages: pikepdf.Pdf, out: pikepdf.Pdf) -> None:
-    """The title and language stay; the claim to be tagged goes. A sheet side is a drawing of
-    two pages: a screen reader would read their structure tree out of order, so a booklet has
-    none and says so (/MarkInfo /Marked false, no PDF/UA claim in its metadata). The flat
-    print PDF is the one to read on a screen."""
-    out.Root.MarkInfo = Dictionary(Marked=False)
-    if "/Metadata" in pages.Root:
-        out.Root.Metadata = out.copy_foreign(pages.Root.Metadata)
-        with out.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-            if "pdfuaid:part" in meta:
-                del meta["pdfuaid:part"]
+        # object streams: the tree's many small objects would double the file without them
+        out.save(target, deterministic_id=True, object_stream_mode=ObjectStreamMode.generate)
 
 
 def _outline(pages: pikepdf.Pdf, out: pikepdf.Pdf) -> None:
@@ -86,10 +84,9 @@ def _items(
     return made
 
 
-def _place(side: pikepdf.Page, page: pikepdf.Page, name: str, box: Rectangle) -> None:
-    """Draw `page` in `box` of `side`, as pikepdf's add_overlay does, but under a fixed name:
-    add_overlay names each placed page at random, so two builds would differ."""
-    form = page.as_form_xobject()
+def _place(side: pikepdf.Page, form: pikepdf.Object, name: str, box: Rectangle) -> None:
+    """Draw a page (`form`) in `box` of `side`, as pikepdf's add_overlay does, but under a
+    fixed name: add_overlay names each placed page at random, so two builds would differ."""
     placed = side.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(name))
     side.contents_add(b"q\n", prepend=True)
     side.contents_add(b"Q\n", prepend=False)
