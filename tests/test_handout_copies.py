@@ -155,3 +155,23 @@ def test_fillable_notes_are_a_multi_line_field_naming_the_copy(tmp_path):
         assert str(fields["handout-notes-1"].TU) == "Notes"
         second = [f for name, f in fields.items() if "-copy2-" in name]
         assert second and all(str(f.TU).endswith("(copy 2)") for f in second)
+
+
+def test_a_project_worksheet_template_without_copy_labels_keeps_the_workbook_name(tmp_path):
+    """A therapist's own worksheet.html, made before copies were labelled, still gets a whole
+    foot: the workbook's name, not an empty copy name."""
+    project = tmp_path / "project"
+    assert run("new", str(project), "--from-default").exit_code == 0
+    bundled = (ROOT / "templates" / "worksheet.html").read_text(encoding="utf-8")
+    older = re.sub(
+        r"\{% if (handout_copy is defined|copy_label)[^%]*%\}.*?\{% endif %\}", "", bundled
+    )
+    assert "data-copy" not in older
+    (project / "templates" / "worksheet.html").write_text(older, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("handout", "safety-plan", "--copies", "2", "-p", str(project), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    (path,) = out.glob("*.pdf")
+    feet = [" ".join(text.split()) for text in texts(path)]
+    assert all(SINGLE.search(foot) for foot in feet), feet
+    assert not any("· page" in foot and not SINGLE.search(foot) for foot in feet)
