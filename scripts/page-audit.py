@@ -29,6 +29,7 @@ from workbook.editions import Edition
 from workbook.render import environment, render
 from workbook.sources.loader import load_book
 from workbook.writers.fetcher import SafeFetcher
+from workbook.writers.handoutcopies import lay_out_whole
 from workbook.writers.paged import PageMaker
 
 MM = 96 / 25.4  # CSS px in a millimetre
@@ -72,7 +73,8 @@ def lay_out(book: Any, edition: Edition) -> Any:
 
     fetcher = SafeFetcher((*roots, bundled_templates(), bundled_styles(), font_dir()), set())
     maker = PageMaker(rendered, book.project_dir / "chapters", fetcher)
-    return maker.lay_out(rendered.documents[0], edition.medium == "form")
+    # A handout's copies padded with their notes pages as the build pads them.
+    return lay_out_whole(maker, rendered.documents[0], edition.medium == "form")
 
 
 def read_pages(layout: Any) -> list[Page]:
