@@ -282,6 +282,35 @@ def test_a_damaged_part_in_the_cache_is_laid_out_again(long_sample, tmp_path, co
     assert (tmp_path / "again" / "sample-print-letter.pdf").read_bytes() == fresh
 
 
+def test_a_part_whose_page_numbers_are_known_makes_each_page_once(
+    long_sample, tmp_path, monkeypatch
+):
+    """The contents shows the other parts' page numbers, known by the time it is laid out:
+    WeasyPrint would make its page again to work them out, though they come out the same."""
+    import weasyprint.layout.page as weasy_pages
+
+    made: list[int] = []
+    laid: list[tuple[int, int, bool]] = []  # pages made, pages, a PDF written
+    remake, lay_out_part = weasy_pages.remake_page, apart.lay_out_part
+
+    def counting_remake(*args):
+        made.append(1)
+        return remake(*args)
+
+    def counting_lay_out(*args):
+        made.clear()
+        part = lay_out_part(*args)
+        laid.append((len(made), len(part.pages), bool(part.pdf)))
+        return part
+
+    monkeypatch.setattr(weasy_pages, "remake_page", counting_remake)
+    monkeypatch.setattr(apart, "lay_out_part", counting_lay_out)
+    monkeypatch.setenv("WORKBOOK_JOBS", "1")  # laid out in this process, where it is counted
+    build(tmp_path / "out", "build", "-p", str(long_sample.root), "--edition", "print")
+    assert len(laid) == 7  # the contents once, after the others
+    assert all(pages_made == pages and written for pages_made, pages, written in laid), laid
+
+
 def test_a_padded_handout_from_the_cache_gives_the_same_bytes(tmp_path, counted):
     """Three copies of the safety plan (three pages, and a notes page each): its parts are
     kept, and laid out from the cache or not, the bytes are the same."""

@@ -162,8 +162,8 @@ class _Book:
     def todo(self) -> list[int]:
         """The parts to lay out: those not laid out yet (a part that links to others, such as
         the contents, once the others are: it may show their page numbers); once every part
-        is, those laid out from what has moved since (a part from the cache waits till then:
-        what it read may not have moved after all)."""
+        is, those laid out from what has moved since, or without their PDF (a part from the
+        cache waits till then: what it read may not have moved after all)."""
         missing = [k for k, part in enumerate(self.parts) if part is None]
         if missing:
             return [k for k in missing if not self.links[k]] or missing
@@ -171,7 +171,9 @@ class _Book:
         return [
             k
             for k, part in enumerate(self.parts)
-            if part is not None and fold.kept[k] and part.read_as != part.reads.of(fold.entries[k])
+            if part is not None
+            and fold.kept[k]
+            and (part.read_as != part.reads.of(fold.entries[k]) or not part.pdf)
         ]
 
     def lay_out(self, k: int) -> PartLayout:

@@ -44,7 +44,7 @@ from weasyprint.urls import get_url_tuple
 from workbook.render.pages import page_openings
 from workbook.writers.fontmerge import whole_programs
 from workbook.writers.paged import PDF_VARIANT
-from workbook.writers.partrecords import Entry, PageRecord, PartLayout, Reads
+from workbook.writers.partrecords import UNKNOWN, Entry, PageRecord, PartLayout, Reads
 
 SUPPORTED = weasyprint.__version__.split(".")[0] == "70"
 SCALE = 0.75  # PDF points per CSS pixel
@@ -59,7 +59,8 @@ def lay_out_part(
     collector = _Targets(entry)
     context, root_box = build_context(html, maker, collector, forms)
     viewport = _Viewport(context, entry)
-    page_boxes, strings, starts_right = _paginate(context, root_box, html, entry)
+    once = _provisional(collector, entry)  # (targets are mostly read as its boxes are made)
+    page_boxes, strings, starts_right = _paginate(context, root_box, html, entry, once)
     unsupported = _unsupported(context, html, root_box, page_boxes, collector, entry)
     pages = [Page(box) for box in page_boxes]
     document = WeasyDocument(
@@ -68,10 +69,12 @@ def lay_out_part(
     anchors = tuple(_anchors(pages))
     fakes = _keep_links(pages)
     identifier = hashlib.sha256(html_text.encode()).hexdigest()[:32].encode()
-    with whole_programs() as programs:  # fonts embedded once, by the join
-        pdf = document.write_pdf(
-            pdf_identifier=identifier, pdf_variant=PDF_VARIANT, finisher=_unique_ids(tag)
-        )
+    pdf, programs = b"", dict[str, bytes]()
+    if not _provisional(collector, entry):
+        with whole_programs() as programs:  # fonts embedded once, by the join
+            pdf = document.write_pdf(
+                pdf_identifier=identifier, pdf_variant=PDF_VARIANT, finisher=_unique_ids(tag)
+            )
     body = _body(root_box)
     tops = [c for c in (body.children if body else []) if c.is_in_normal_flow()]
     reads = Reads(
@@ -93,6 +96,14 @@ def lay_out_part(
         starts_right=starts_right,
         fonts=tuple(sorted(programs.items())),
     )
+
+
+def _provisional(collector: _Targets, entry: Entry) -> bool:
+    """Whether the layout read the page of an anchor in a part not laid out yet: it is laid
+    out again once that part is (its reads can only differ then), so its PDF, about a
+    quarter of a part's work, is not written now (PartLayout.pdf stays empty), and its pages
+    are made once (see `_paginate`): its page count and anchors are only a first guess."""
+    return any(entry.target(name) == UNKNOWN for name in collector.read)
 
 
 def build_context(html: Any, maker: Any, collector: TargetCollector, forms: bool) -> Any:
@@ -214,6 +225,18 @@ class _Targets(TargetCollector):
         if isinstance(anchor_name, str):
             self.own.add(anchor_name)
         super().collect_anchor(anchor_name)
+        if isinstance(anchor_name, str):
+            self._seed(anchor_name)
+
+    def _seed(self, name: str) -> None:
+        """An anchor of its own starts with the page counters it had in the last layout of
+        this part (if any), instead of none: a reference to it then shows its page number from
+        the first, and its page is not made again for it. If the anchor has moved, WeasyPrint
+        makes the page again, as it does for a reference to an anchor not reached yet."""
+        item = self.target_lookup_items.get(name)
+        values = self.entry.target(name)
+        if item is not None and not isinstance(values, (str, type(None))):
+            item.cached_page_counter_values = {k: list(v) for k, v in values}
 
     def lookup_target(
         self, anchor_token: Any, source_box: Any, css_token: str, parse_again: Any
@@ -247,10 +270,12 @@ def _anchor_name(anchor_token: Any, source_box: Any) -> str | None:
 
 
 def _paginate(
-    context: Any, root_box: Any, html: Any, entry: Entry
+    context: Any, root_box: Any, html: Any, entry: Entry, provisional: bool
 ) -> tuple[list[Any], list[list[tuple[str, str]]], bool]:
     """WeasyPrint's layout_document, from the part's entry and without margin boxes: the
-    pages, the strings each sets, and whether a document would start on a right page."""
+    pages, the strings each sets, and whether a document would start on a right page. A
+    provisional layout (one that is laid out again, see `_provisional`) is paginated once:
+    pages are not made again for the page numbers of its own anchors it refers to."""
     initialize_page_maker(context, root_box)
     resume_at, next_page, starts_right, page_state, remake_state = context.page_maker[0]
     counter_values, counter_scopes = page_state[1], page_state[2]
@@ -261,15 +286,19 @@ def _paginate(
     context.page_maker[0] = (resume_at, next_page, entry.right, page_state, remake_state)
     pages: list[Any] = []
     footnotes = context.footnotes.copy()
+    changes = _watch_contents(context.target_collector)
     for loop in range(8):
         if loop:
             context.footnotes = footnotes.copy()
+        changes.clear()
         pages = list(make_all_pages(context, root_box, html, pages))
         again = False
         for *_, state, remake in context.page_maker:
             state[1]["pages"] = [entry.total]
+            if not changes:  # every page's content came out as it was laid out
+                remake["content_changed"] = False
             again = again or remake["content_changed"]
-        if not again:
+        if not again or provisional:
             break
     strings = _settle(context, pages)
     for page in pages:
@@ -277,6 +306,37 @@ def _paginate(
         page.children = (root, *(a for a in (footnote_area, note_area) if a.children))
         layout_backgrounds(page, context.get_image_from_uri)
     return pages, strings, bool(starts_right)
+
+
+def _watch_contents(collector: Any) -> list[bool]:
+    """WeasyPrint makes a page again whenever it works out the content of a box on it with
+    page counters (a `target-counter()`), even if that content comes out as it was when the
+    page was laid out: the targets of other parts and, from the second layout of a part, of its
+    own are known from the start. The list returned gets an item each time a content does
+    change in a pass; while it stays empty, making the pages again would make them the same."""
+    changes: list[bool] = []
+    for (box, token), item in collector.counter_lookup_items.items():
+        if token == "content":
+            item.parse_again = _watched(box, item.parse_again, changes)
+    return changes
+
+
+def _watched(box: Any, parse_again: Any, changes: list[bool]) -> Any:
+    def watched(*args: Any) -> None:
+        before = _content(box)
+        parse_again(*args)
+        if _content(box) != before:
+            changes.append(True)
+
+    return watched
+
+
+def _content(box: Any) -> tuple[object, ...]:
+    """What a box holds: each child's kind, text and own content."""
+    return tuple(
+        (type(child), getattr(child, "text", None), _content(child))
+        for child in getattr(box, "children", ())
+    )
 
 
 def _settle(context: Any, pages: list[Any]) -> list[list[tuple[str, str]]]:

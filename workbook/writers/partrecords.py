@@ -67,7 +67,7 @@ class PageRecord:
 
 @dataclass(frozen=True)
 class PartLayout:
-    pdf: bytes  # its pages, tagged, without margins
+    pdf: bytes  # its pages, tagged, without margins (b"" if laid out from a provisional entry)
     pages: tuple[PageRecord, ...]
     anchors: tuple[tuple[str, int], ...]  # anchors defined here and the page they are on
     reads: Reads
