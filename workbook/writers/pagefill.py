@@ -1,0 +1,106 @@
+"""A worksheet's last page filled with notes lines, not left half blank.
+
+Each worksheet in a paged edition ends with a hidden block of notes lines (templates/fields.html,
+`page_fill`). Laid out once with all its lines shown (`measuring`), the lines that land on the
+page the worksheet's own content ends on are the ones that fit there (`counts`); `filled` keeps
+just those for the layout that is kept (in a fillable PDF: one box to type in, as tall as they
+are, so both editions keep the same pages). The lines are plain blocks of a set height, so
+what follows them (nothing) cannot move what came before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+MIN_LINES = 2  # fewer than this is not worth a heading of its own
+_BLOCK = re.compile(
+    r'(<div class="[^"]*\bpage-fill\b[^"]*" data-fill=")off(" data-fill-name="([^"]*)">.*?)'
+    r'(<div class="write-in fill-lines" aria-hidden="true">)'
+    r'((?:<div class="rule"></div>)*)(</div>)',
+    re.DOTALL,
+)
+_OFF = 'data-fill="off"'
+
+
+def has_fill(html: str) -> bool:
+    return _OFF in html
+
+
+def measuring(html: str) -> str:
+    """Every worksheet's notes lines shown, free to run on over its last page."""
+    return html.replace(_OFF, 'data-fill="measure"')
+
+
+def filled(html: str, counts: dict[str, int], forms: bool) -> str:
+    """Each worksheet's notes block with as many lines as fit (hidden if fewer than two)."""
+
+    def fill(match: re.Match[str]) -> str:
+        lines = counts.get(match.group(3), 0)
+        if lines < MIN_LINES:
+            return match.group(0)
+        if forms:
+            name = match.group(3)
+            room = (
+                f'<textarea class="answer" name="{name}" title="More notes" '
+                f'style="--lines: {lines}"></textarea>'
+            )
+        else:
+            room = match.group(4) + '<div class="rule"></div>' * lines + match.group(6)
+        return match.group(1) + "on" + match.group(2) + room
+
+    return _BLOCK.sub(fill, html)
+
+
+def counts(page_boxes: list[Any]) -> dict[str, int]:
+    """For each notes block (by name), how many of its lines sit on the page its worksheet's
+    own content ends on."""
+    last_page: dict[int, int] = {}  # worksheet element (id()) -> last page with its content
+    sheet_of: dict[str, int] = {}  # notes block -> its worksheet
+    lines: dict[tuple[str, int], int] = {}  # (notes block, page) -> its lines there
+    for index, page in enumerate(page_boxes):
+        for element, sheet, fill in _walk(page, None, ""):
+            if sheet is None:
+                continue
+            if not fill:
+                last_page[id(sheet)] = index
+            else:
+                sheet_of[fill] = id(sheet)
+                if "rule" in _classes(element):
+                    lines[fill, index] = lines.get((fill, index), 0) + 1
+    return {
+        fill: lines.get((fill, last_page[sheet]), 0)
+        for fill, sheet in sheet_of.items()
+        if sheet in last_page
+    }
+
+
+def pages_used(page_boxes: list[Any]) -> int:
+    """How many pages the worksheets' own content takes (their notes lines left out)."""
+    used = 0
+    for index, page in enumerate(page_boxes):
+        if any(sheet is not None and not fill for _, sheet, fill in _walk(page, None, "")):
+            used = index + 1
+    return used
+
+
+def _walk(box: Any, sheet: Any, fill: str) -> Iterator[tuple[Any, Any, str]]:
+    """Each laid-out box's element with its worksheet and notes block (if in one); the
+    worksheet's own element is not its content."""
+    element = getattr(box, "element", None)
+    tag = getattr(box, "element_tag", "") or ""
+    if element is not None and not tag.startswith("@"):
+        classes = _classes(element)
+        if "worksheet" in classes:
+            sheet = element
+        elif element.get("data-fill-name") is not None:
+            fill = element.get("data-fill-name")
+        elif sheet is not None and element is not sheet:
+            yield element, sheet, fill
+    for child in getattr(box, "children", ()):
+        yield from _walk(child, sheet, fill)
+
+
+def _classes(element: Any) -> list[str]:
+    return str(element.get("class") or "").split()
