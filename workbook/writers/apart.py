@@ -30,6 +30,7 @@ from weasyprint.formatting_structure.build import update_counters
 from workbook.render.documents import Rendered
 from workbook.render.pages import PageStart, find_page_starts, number_page_starts
 from workbook.render.pieces import Pieces, split_document
+from workbook.writers import pagefill
 from workbook.writers.folios import FolioPage, Margins, draw_margins
 from workbook.writers.join import Bookmark, join
 from workbook.writers.laidout import LaidOut
@@ -111,12 +112,31 @@ def _whole(request: Request) -> LaidOut:
     """The whole document laid out at once, by WeasyPrint alone."""
     rendered = request.rendered
     with plain_failures(rendered.edition.describe()):
-        layout = request.maker.lay_out(rendered.documents[0], request.forms)
+        layout = _filled_whole(request)
         source = "".join(d.html for d in rendered.documents) + rendered.css
         identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
         pdf = layout.write_pdf(pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
     read = frozenset(str(path) for path in request.maker.fetcher.read)
     return LaidOut(pdf, len(layout.pages), find_page_starts(layout.pages), read, _notes(request))
+
+
+def _filled_whole(request: Request) -> Any:
+    """The document laid out, a handout's worksheets with their last pages filled (laid out
+    once to count the notes lines that fit, see writers/pagefill.py). A whole book laid out
+    at once keeps its pages as they are: laying it all out twice would cost too much."""
+    document = request.rendered.documents[0]
+    maker, forms = request.maker, request.forms
+    if not pagefill.has_fill(document.html) or 'class="chapter' in document.html:
+        return maker.lay_out(document, forms)
+
+    def pages_of(html: str) -> list[Any]:
+        return [page._page_box for page in maker.lay_out(replace(document, html=html)).pages]
+
+    settled, boxes = pagefill.settle(document.html, forms, pages_of)
+    layout = maker.lay_out(replace(document, html=settled), forms)
+    if len(layout.pages) > pagefill.pages_used(boxes):
+        return maker.lay_out(document, forms)  # never a page more
+    return layout
 
 
 def _notes(request: Request) -> bytes | None:

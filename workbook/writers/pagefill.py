@@ -11,8 +11,10 @@ what follows them (nothing) cannot move what came before.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
+
+from workbook.writers import openings
 
 MIN_LINES = 2  # fewer than this is not worth a heading of its own
 _BLOCK = re.compile(
@@ -22,6 +24,17 @@ _BLOCK = re.compile(
     re.DOTALL,
 )
 _OFF = 'data-fill="off"'
+
+
+def settle(html: str, forms: bool, pages_of: Callable[[str], list[Any]]) -> tuple[str, list[Any]]:
+    """The worksheets' markup as laid out for good: a scale whose section's opening it left
+    alone on a page let split (writers/openings.py), the last pages filled; and the page boxes
+    of the layout that counted the lines. `pages_of` lays out markup (page boxes)."""
+    measured = pages_of(measuring(html))
+    if stranded := openings.stranded_scales(measured):
+        html = openings.let_split(html, stranded)
+        measured = pages_of(measuring(html))
+    return filled(html, counts(measured), forms), measured
 
 
 def has_fill(html: str) -> bool:

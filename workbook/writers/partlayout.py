@@ -59,10 +59,11 @@ def lay_out_part(
     once to count the notes lines that fill its last page, then with them (writers/pagefill.py)."""
     if not pagefill.has_fill(html_text):
         return _lay_out(maker, html_text, entry, forms, side, tag)
-    measured = _page_boxes(maker, pagefill.measuring(html_text), entry, forms)
-    counts = pagefill.counts(measured)
-    part = _lay_out(maker, pagefill.filled(html_text, counts, forms), entry, forms, side, tag)
-    if any(counts.values()) and len(part.pages) > pagefill.pages_used(measured):
+    settled, measured = pagefill.settle(
+        html_text, forms, lambda text: _page_boxes(maker, text, entry, forms)
+    )
+    part = _lay_out(maker, settled, entry, forms, side, tag)
+    if len(part.pages) > pagefill.pages_used(measured):
         return _lay_out(maker, html_text, entry, forms, side, tag)  # never a page more
     return part
 
