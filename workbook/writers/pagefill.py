@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from workbook.render.pieces import split_document
 from workbook.writers import openings
 
 MIN_LINES = 2  # fewer than this is not worth a heading of its own
@@ -35,6 +36,21 @@ def settle(html: str, forms: bool, pages_of: Callable[[str], list[Any]]) -> tupl
         html = openings.let_split(html, stranded)
         measured = pages_of(measuring(html))
     return filled(html, counts(measured), forms), measured
+
+
+def settle_apart(html: str, forms: bool, pages_of: Callable[[str], list[Any]]) -> str:
+    """A whole document's worksheets each settled on its own, as a build lays them out in
+    parts (for a tool that lays the whole out at once: the page audit)."""
+    pieces = split_document(html)
+    if pieces is None:
+        return html
+    bodies = list(pieces.bodies)
+    for k, body in enumerate(bodies):
+        if has_fill(body):
+            settled, _ = settle(pieces.document(k, k), forms, pages_of)
+            body_and_tail = settled.split("<body", 1)[1]
+            bodies[k] = body_and_tail.split(">", 1)[1].rsplit("</body>", 1)[0]
+    return pieces._replace(bodies=tuple(bodies)).document(0, len(bodies) - 1)
 
 
 def has_fill(html: str) -> bool:
