@@ -4,6 +4,7 @@ PDFs: print and fillable, A5 (where the gut check's opening and scale are taller
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from workbook.writers import pagefill
 
 pytestmark = pytest.mark.slow
 
-SHEETS = "therapist-fit-questions,rupture-repair-log,my-goals,safety-plan"
+SHEETS = "therapist-fit-questions,rupture-repair-log,my-goals,safety-plan,session-check-in"
 MOST_BLANK = 0.3  # of the page's height, between the last mark and the foot's permission line
 
 
@@ -64,7 +65,7 @@ def blank_share(pdf: Path, page: int) -> float:
 def test_every_worksheets_last_page_is_filled(pdfs):
     pages = texts(pdfs["print"])
     ends = last_pages(pages)
-    assert len(ends) == 4
+    assert len(ends) == 5
     shares = {n: blank_share(pdfs["print"], n) for n in ends}
     assert all(share < MOST_BLANK for share in shares.values()), shares
     assert any("More notes" in pages[n - 1] for n in ends)
@@ -88,11 +89,25 @@ def test_fillable_keeps_the_print_pages_and_types_its_notes(pdfs):
     assert [name for name in names if name.endswith("-more")]
 
 
+def test_a_log_that_ends_a_worksheet_fills_its_last_page_with_rows(pdfs):
+    pages = texts(pdfs["print"])
+    first = next(
+        n for n, text in enumerate(pages) if "Session check-in" in text and "WORKSHEET" in text
+    )
+    last = min(n for n in last_pages(pages) if n > first)
+    assert pages[last - 1].count("Not yet") >= 4  # a row each: "Did I tell them? Yes / Not yet"
+    assert "More notes" not in pages[last - 1]
+    with pikepdf.open(pdfs["fillable"]) as pdf:
+        names = [str(field.T) for field in pdf.Root.AcroForm.Fields if "/T" in field]
+    rows = {int(m.group(1)) for n in names if (m := re.match(r"session-check-in-2-1-(\d+)-", n))}
+    assert max(rows) > 5  # the log's own five rows, and more
+
+
 def test_notes_lines_are_kept_only_if_two_fit():
     html = (
         '<div class="field field-notes page-fill" data-fill="off" data-fill-name="x-more">'
         '<p class="label">More notes</p><div class="write-in fill-lines" aria-hidden="true">'
-        + '<div class="rule"></div>' * 40
+        + '<div class="rule fill-item"></div>' * 40
         + "</div></div>"
     )
     assert pagefill.filled(html, {"x-more": 1}, False) == html

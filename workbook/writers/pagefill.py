@@ -17,11 +17,17 @@ from typing import Any
 from workbook.render.pieces import split_document
 from workbook.writers import openings
 
-MIN_LINES = 2  # fewer than this is not worth a heading of its own
-_BLOCK = re.compile(
+MIN_LINES = 2  # notes lines: fewer than this is not worth a heading of its own
+_NOTES = re.compile(
     r'(<div class="[^"]*\bpage-fill\b[^"]*" data-fill=")off(" data-fill-name="([^"]*)">.*?)'
     r'(<div class="write-in fill-lines" aria-hidden="true">)'
-    r'((?:<div class="rule"></div>)*)(</div>)',
+    r'((?:<div class="rule fill-item"></div>)*)(</div>)',
+    re.DOTALL,
+)
+# A log's extra row or entry, each hidden on its own.
+_ITEM = re.compile(
+    r'<(tr|section) class="[^"]*\bfill-item\b[^"]*" data-fill="off" data-fill-name="([^"]*)"'
+    r".*?</\1>\s*",
     re.DOTALL,
 )
 _OFF = 'data-fill="off"'
@@ -63,9 +69,10 @@ def measuring(html: str) -> str:
 
 
 def filled(html: str, counts: dict[str, int], forms: bool) -> str:
-    """Each worksheet's notes block with as many lines as fit (hidden if fewer than two)."""
+    """Each worksheet's notes block with as many lines as fit (hidden if fewer than two), each
+    log's extra rows or entries as many as fit (the others left out)."""
 
-    def fill(match: re.Match[str]) -> str:
+    def notes(match: re.Match[str]) -> str:
         lines = counts.get(match.group(3), 0)
         if lines < MIN_LINES:
             return match.group(0)
@@ -79,56 +86,70 @@ def filled(html: str, counts: dict[str, int], forms: bool) -> str:
             room = match.group(4) + '<div class="rule"></div>' * lines + match.group(6)
         return match.group(1) + "on" + match.group(2) + room
 
-    return _BLOCK.sub(fill, html)
+    kept: dict[str, int] = {}
+
+    def item(match: re.Match[str]) -> str:
+        name = match.group(2)
+        kept[name] = kept.get(name, 0) + 1
+        if kept[name] > counts.get(name, 0):
+            return ""
+        return match.group(0).replace(_OFF, 'data-fill="on"', 1)
+
+    return _ITEM.sub(item, _NOTES.sub(notes, html))
 
 
 def counts(page_boxes: list[Any]) -> dict[str, int]:
-    """For each notes block (by name), how many of its lines sit on the page its worksheet's
-    own content ends on."""
+    """For each notes block or log (by its fill name), how many of its lines, rows or entries
+    end on the page its worksheet's own content ends on."""
     last_page: dict[int, int] = {}  # worksheet element (id()) -> last page with its content
-    sheet_of: dict[str, int] = {}  # notes block -> its worksheet
-    lines: dict[tuple[str, int], int] = {}  # (notes block, page) -> its lines there
+    sheet_of: dict[str, int] = {}  # fill -> its worksheet
+    ends: dict[tuple[str, int], int] = {}  # (fill, item element id()) -> the item's last page
     for index, page in enumerate(page_boxes):
-        for element, sheet, fill in _walk(page, None, ""):
-            if sheet is None:
-                continue
+        for box, sheet, fill, item in _walk(page, None, "", None):
             if not fill:
-                last_page[id(sheet)] = index
-            else:
-                sheet_of[fill] = id(sheet)
-                if "rule" in _classes(element):
-                    lines[fill, index] = lines.get((fill, index), 0) + 1
-    return {
-        fill: lines.get((fill, last_page[sheet]), 0)
-        for fill, sheet in sheet_of.items()
-        if sheet in last_page
-    }
+                if not getattr(box, "children", None):  # what shows, not what holds it
+                    last_page[id(sheet)] = index
+                continue
+            sheet_of[fill] = id(sheet)
+            if item is not None:
+                ends[fill, id(item)] = index
+    found: dict[str, int] = {}
+    for fill, sheet in sheet_of.items():
+        page = last_page.get(sheet)
+        found[fill] = sum(1 for (f, _), end in ends.items() if f == fill and end == page)
+    return found
 
 
 def pages_used(page_boxes: list[Any]) -> int:
-    """How many pages the worksheets' own content takes (their notes lines left out)."""
+    """How many pages the worksheets' own content takes (what fills them left out)."""
     used = 0
     for index, page in enumerate(page_boxes):
-        if any(sheet is not None and not fill for _, sheet, fill in _walk(page, None, "")):
-            used = index + 1
+        for box, _, fill, _ in _walk(page, None, "", None):
+            if not fill and not getattr(box, "children", None):
+                used = index + 1
+                break
     return used
 
 
-def _walk(box: Any, sheet: Any, fill: str) -> Iterator[tuple[Any, Any, str]]:
-    """Each laid-out box's element with its worksheet and notes block (if in one); the
-    worksheet's own element is not its content."""
+def _walk(box: Any, sheet: Any, fill: str, item: Any) -> Iterator[tuple[Any, Any, str, Any]]:
+    """Each laid-out box in a worksheet, with the worksheet's element, the fill it is part of
+    ("" if none) and the fill's line, row or entry it is part of (if any)."""
     element = getattr(box, "element", None)
     tag = getattr(box, "element_tag", "") or ""
     if element is not None and not tag.startswith("@"):
         classes = _classes(element)
         if "worksheet" in classes:
             sheet = element
-        elif element.get("data-fill-name") is not None:
+        if element.get("data-fill-name") is not None:
             fill = element.get("data-fill-name")
-        elif sheet is not None and element is not sheet:
-            yield element, sheet, fill
+        if fill and "fill-item" in classes:
+            item = element
+    if getattr(box, "is_header", False):
+        return  # a table's header, repeated over the rows that run on: not content
+    if sheet is not None and element is not sheet:
+        yield box, sheet, fill, item
     for child in getattr(box, "children", ()):
-        yield from _walk(child, sheet, fill)
+        yield from _walk(child, sheet, fill, item)
 
 
 def _classes(element: Any) -> list[str]:
