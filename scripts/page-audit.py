@@ -77,7 +77,7 @@ def lay_out(book: Any, edition: Edition) -> Any:
     document = rendered.documents[0]
 
     def pages_of(html: str) -> list[Any]:
-        return [page._page_box for page in maker.lay_out(replace(document, html=html)).pages]
+        return [page._page_box for page in maker.lay_out(replace(document, html=html), forms).pages]
 
     # Worksheets as a build lays them out: last pages filled, openings kept with their scales.
     settled = pagefill.settle_apart(document.html, forms, pages_of)

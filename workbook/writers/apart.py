@@ -121,22 +121,20 @@ def _whole(request: Request) -> LaidOut:
 
 
 def _filled_whole(request: Request) -> Any:
-    """The document laid out, a handout's worksheets with their last pages filled (laid out
-    once to count the notes lines that fit, see writers/pagefill.py). A whole book laid out
-    at once keeps its pages as they are: laying it all out twice would cost too much."""
+    """The document laid out, its worksheets first settled each on its own as the parts are
+    (last pages filled, openings kept with their scales: writers/pagefill.py), so a book laid
+    out whole has the pages of one laid out in parts. Its worksheets are laid out once more
+    (twice if a scale must split), the whole once."""
     document = request.rendered.documents[0]
     maker, forms = request.maker, request.forms
-    if not pagefill.has_fill(document.html) or 'class="chapter' in document.html:
+    if not pagefill.has_fill(document.html):
         return maker.lay_out(document, forms)
 
     def pages_of(html: str) -> list[Any]:
-        return [page._page_box for page in maker.lay_out(replace(document, html=html)).pages]
+        return [page._page_box for page in maker.lay_out(replace(document, html=html), forms).pages]
 
-    settled, boxes = pagefill.settle(document.html, forms, pages_of)
-    layout = maker.lay_out(replace(document, html=settled), forms)
-    if len(layout.pages) > pagefill.pages_used(boxes):
-        return maker.lay_out(document, forms)  # never a page more
-    return layout
+    settled = pagefill.settle_apart(document.html, forms, pages_of)
+    return maker.lay_out(replace(document, html=settled), forms)
 
 
 def _notes(request: Request) -> bytes | None:
