@@ -41,7 +41,13 @@ def settle(html: str, forms: bool, pages_of: Callable[[str], list[Any]]) -> tupl
     if stranded := openings.stranded_scales(measured):
         html = openings.let_split(html, stranded)
         measured = pages_of(measuring(html))
-    return filled(html, counts(measured), forms), measured
+    found = counts(measured)
+    if any(found.get(name) == 0 for name in _item_names(html)):
+        # A log's next row or entry does not fit: notes lines may, counted without the log's.
+        html = _items(html, found)
+        measured = pages_of(measuring(html))
+        found = counts(measured)
+    return filled(html, found, forms), measured
 
 
 def settle_apart(html: str, forms: bool, pages_of: Callable[[str], list[Any]]) -> str:
@@ -86,6 +92,11 @@ def filled(html: str, counts: dict[str, int], forms: bool) -> str:
             room = match.group(4) + '<div class="rule"></div>' * lines + match.group(6)
         return match.group(1) + "on" + match.group(2) + room
 
+    return _items(_NOTES.sub(notes, html), counts)
+
+
+def _items(html: str, counts: dict[str, int]) -> str:
+    """Each log's extra rows or entries, as many as fit; the others left out."""
     kept: dict[str, int] = {}
 
     def item(match: re.Match[str]) -> str:
@@ -95,7 +106,11 @@ def filled(html: str, counts: dict[str, int], forms: bool) -> str:
             return ""
         return match.group(0).replace(_OFF, 'data-fill="on"', 1)
 
-    return _ITEM.sub(item, _NOTES.sub(notes, html))
+    return _ITEM.sub(item, html)
+
+
+def _item_names(html: str) -> set[str]:
+    return {match.group(2) for match in _ITEM.finditer(html)}
 
 
 def counts(page_boxes: list[Any]) -> dict[str, int]:
