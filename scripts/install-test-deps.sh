@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the accessibility and browser tests need, if it is missing: Chromium (DAISY Ace
 # runs its checks in it, and Playwright drives it for the web edition's tests), Ace itself,
-# pinned in tools/ace/package-lock.json, and axe-core, pinned in tools/axe/package-lock.json,
-# each installed into its node_modules (ignored by git). Ace needs Node.js 20 or newer.
+# pinned in tools/ace/package-lock.json, axe-core, pinned in tools/axe/package-lock.json, and
+# PDF.js, pinned in tools/pdfjs/package-lock.json (the fillable PDF's tests open a filled copy
+# in it), each installed into its node_modules (ignored by git). Ace needs Node.js 20 or newer.
 # Playwright for Python comes with the test extras (pip install -e '.[test]'); it never
 # downloads a browser here: the tests launch this Chromium.
 set -euo pipefail
@@ -35,5 +36,12 @@ fi
 stamp=tools/axe/node_modules/.installed
 if [ ! -f "$stamp" ] || [ tools/axe/package-lock.json -nt "$stamp" ]; then
   (cd tools/axe && npm ci --ignore-scripts --no-audit --no-fund --silent)
+  touch "$stamp"
+fi
+
+stamp=tools/pdfjs/node_modules/.installed
+if [ ! -f "$stamp" ] || [ tools/pdfjs/package-lock.json -nt "$stamp" ]; then
+  # Only PDF.js itself: its optional canvas package is for Node.js, not for a browser.
+  (cd tools/pdfjs && npm ci --ignore-scripts --omit=optional --no-audit --no-fund --silent)
   touch "$stamp"
 fi

@@ -30,6 +30,7 @@ from workbook.render import environment, render
 from workbook.sources.loader import load_book
 from workbook.writers import pagefill
 from workbook.writers.fetcher import SafeFetcher
+from workbook.writers.handoutcopies import lay_out_whole
 from workbook.writers.paged import PageMaker
 
 MM = 96 / 25.4  # CSS px in a millimetre
@@ -79,9 +80,10 @@ def lay_out(book: Any, edition: Edition) -> Any:
     def pages_of(html: str) -> list[Any]:
         return [page._page_box for page in maker.lay_out(replace(document, html=html), forms).pages]
 
-    # Worksheets as a build lays them out: last pages filled, openings kept with their scales.
+    # Worksheets as a build lays them out: last pages filled, openings kept with their scales;
+    # a handout's copies padded with their notes pages as the build pads them.
     settled = pagefill.settle_apart(document.html, forms, pages_of)
-    return maker.lay_out(replace(document, html=settled), forms)
+    return lay_out_whole(maker, replace(document, html=settled), forms)
 
 
 def read_pages(layout: Any) -> list[Page]:

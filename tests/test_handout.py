@@ -56,13 +56,16 @@ def test_each_log_entry_fits_on_one_page(texts):
         assert "What happened" in text and "What I want to say next session" in text
 
 
-def test_every_page_has_its_title_the_workbook_name_and_page_x_of_y(texts):
-    total = len(texts)
+def test_every_page_has_its_title_its_copy_and_page_x_of_y(texts):
+    """Each copy's pages are numbered on their own: two copies of eight pages."""
+    half = len(texts) // 2
+    assert half == 8
     current = None
     for number, text in enumerate(texts, start=1):
         assert PERMISSION in " ".join(text.split()), f"page {number} has no permission line"
         lines = [line.strip() for line in without_permission(text).splitlines()]
-        assert f"The Alliance Workbook · page {number} of {total}" in lines
+        copy, page = divmod(number - 1, half)
+        assert f"Copy {copy + 1} of 2 · page {page + 1} of {half}" in lines
         head = next(line for line in lines if line in TITLES.values())
         if "WORKSHEET" in lines[:3]:
             current = head

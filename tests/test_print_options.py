@@ -78,6 +78,60 @@ def test_booklet_pages_are_padded_with_notes_and_imposed_in_order(project, paper
                 assert words == ["Notes"], f"side {side}: page {index + 1} should be notes"
 
 
+def word_boxes(pdf, page: int) -> list[tuple[str, float, float, float, float]]:
+    """Each word poppler finds on a page, with its box (points, from the top left)."""
+    import subprocess
+
+    from lxml import etree
+
+    command = ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"]
+    xml = etree.fromstring(subprocess.run(command, check=True, capture_output=True).stdout)
+    words = xml.iter("{http://www.w3.org/1999/xhtml}word")
+    return [(w.text, *(float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))) for w in words]
+
+
+@pytest.mark.parametrize(("paper", "sheet"), [("a4", (842, 595)), ("letter", (792, 612))])
+def test_a_landscape_log_turns_to_read_clockwise_and_keeps_10_mm_from_the_sheet(
+    project, paper, sheet
+):
+    """The log's landscape page lies on its side with its top to the left (turn the booklet
+    clockwise to read it, as a book's broadside table); nothing on any side of a sheet, ink
+    or word, comes nearer than 10 mm to the sheet's edge."""
+    flat, _ = build(project, "--paper", "a5")
+    booklet, _ = build(project, "--paper", paper, "--booklet")
+    shapes = [
+        (round(float(p.mediabox[2])), round(float(p.mediabox[3]))) for p in PdfReader(flat).pages
+    ]
+    log = shapes.index((595, 420))  # the one landscape page
+    pages = len(shapes) + (-len(shapes) % 4)
+    side = next(n for n, pair in enumerate(booklet_order(pages), 1) if log in pair)
+    width, height = sheet
+    half = (0, width / 2) if booklet_order(pages)[side - 1][0] == log else (width / 2, width)
+    turned = {
+        word: (x1, top)
+        for word, x1, top, x2, bottom in word_boxes(booklet, side)
+        if half[0] <= x1 < half[1] and bottom - top > x2 - x1  # runs up or down the sheet
+    }
+    assert {"small", "log", "When", "happened"} <= set(turned)  # the title, the table's heads
+    assert turned["small"][1] > turned["log"][1], "the title should read upwards, not down"
+    assert turned["When"][0] > turned["log"][0]  # the table is below the title, to its right
+    edge = 10 * 72 / 25.4
+    for number in range(1, pages // 2 + 1):
+        for word, left, upper, right, lower in word_boxes(booklet, number):
+            assert min(left, upper, width - right, height - lower) >= edge, (number, word)
+        image = render_page(booklet, number, dpi=50)
+        strip, middle = round(10 * 50 / 25.4), image.width // 2
+        if number == 1:  # the cover's dark band runs off its edges, by design: not its half
+            image = image.crop((0, 0, middle, image.height))
+        for box in (
+            (0, 0, image.width, strip),
+            (0, image.height - strip, image.width, image.height),
+            (0, 0, strip, image.height),
+            (image.width - strip, 0, image.width, image.height),
+        ):
+            assert sum(image.crop(box).histogram()[:200]) == 0, f"side {number}: ink at {box}"
+
+
 def test_a_booklet_is_the_same_bytes_every_time(project, tmp_path):
     """pikepdf names each page it places at random; the booklet must not (it did once)."""
     built = []
@@ -183,3 +237,47 @@ def test_pdfs_print_at_their_own_size_and_a_booklet_duplex_with_bookmarks(projec
             assert [item.title for item in items] == flat_titles and items
             sides = {p.objgen for p in pdf.pages}
             assert all(item.destination[0].objgen in sides for item in items)
+
+
+def struct_text(pdf) -> list[str]:
+    """The structure tree with its text, as poppler reads it, less annotations' references."""
+    import subprocess
+
+    command = ["pdfinfo", "-struct-text", str(pdf)]
+    lines = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return [line for line in lines.splitlines() if not re.fullmatch(r"\s*Object \d+ \d+", line)]
+
+
+def test_a_booklet_is_tagged_and_reads_in_page_order(project):
+    """The booklet keeps the flat PDF's structure tree, its content in the page forms drawn
+    on the sheets: poppler reads the same elements and words in the same order, the cover's
+    title first; title, language and the PDF/UA claim stay."""
+    flat, _ = build(project, "--paper", "a5")
+    booklet, _ = build(project, "--paper", "a4", "--booklet")  # A5 pages: the same lines
+    read = struct_text(booklet)
+    assert read == struct_text(flat)
+    assert any('"A small log"' in line for line in read)  # the landscape page's title
+    with pikepdf.open(booklet) as pdf:
+        assert pdf.Root.MarkInfo.Marked is True
+        meta = pdf.open_metadata()
+        assert meta.get("pdfuaid:part") == "1" and meta["dc:title"] == "Sample"
+        assert str(pdf.Root.Lang) == "en" and str(pdf.docinfo.Title) == "Sample"
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        sides = {side.obj.objgen: side for side in pdf.pages}
+        keys = {int(k) for k in pdf.Root.StructTreeRoot.ParentTree.Nums[::2]}
+        references = 0
+        todo = [pdf.Root.StructTreeRoot]
+        while todo:
+            node = todo.pop()
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                    references += 1  # its content is in a page form drawn on its sheet side
+                    forms = sides[kid.Pg.objgen].Resources.XObject
+                    assert kid.Stm.objgen in {f.objgen for f in forms.values()}
+                    assert int(kid.Stm.StructParents) in keys
+                elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    todo.append(kid)
+                else:
+                    assert not isinstance(kid, int), "a bare number: content of the sheet side"
+        assert references > 50

@@ -240,7 +240,8 @@ def _repeats(values: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
     type=click.IntRange(1, 50),
     default=1,
     show_default=True,
-    help="How many times to repeat the worksheets (1 to 50).",
+    help="How many copies of the worksheets (1 to 50): each numbered on its own and, printed "
+    "double-sided, starting on a fresh sheet.",
 )
 @option_flags("handout")
 @PAPER

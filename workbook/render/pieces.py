@@ -11,6 +11,7 @@ document when they do not).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from typing import NamedTuple
 
@@ -33,6 +34,11 @@ class Pieces(NamedTuple):
         """Pieces `first` to `last` (included) as one document."""
         head, _, tail = self.shell.partition(_HOLE)
         return head + "".join(self.bodies[first : last + 1]) + tail
+
+    def select(self, chosen: Sequence[int]) -> str:
+        """The pieces in `chosen` (in that order) as one document."""
+        head, _, tail = self.shell.partition(_HOLE)
+        return head + "".join(self.bodies[k] for k in chosen) + tail
 
 
 _HOLE = "\x00"

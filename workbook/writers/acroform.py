@@ -5,8 +5,9 @@
 - A rating row is one radio group whose choices are named by their number ("/3"), with the
   group's tooltip; its buttons are widgets only (WeasyPrint also names them as fields).
 - Field order is reading order, for tab order on untagged readers too.
-- Answers are never cut off: a box too short for two lines is a one-line field; a taller one
-  is multi-line with its text sized to fit (size 0: the viewer shrinks it as it fills).
+- Answers are never cut off: a box too short for two lines, or too narrow for words to
+  wrap, is a one-line field; a taller one is multi-line; both size their text to fit (size
+  0: the viewer shrinks it as it fills), except a number's small box, which keeps its size.
 - Check boxes draw with ZapfDingbats, named in `/DR` with Helvetica; rectangles are
   normalised (lower left, upper right); every tooltip is unique, and names its copy in a
   handout ("copy 2"), else the page when two fields would share one.
@@ -65,10 +66,12 @@ def _use_helvetica(field: pikepdf.Dictionary) -> None:
     match = _FONT_SIZE.search(bytes(field.get("/DA", b"")))
     size = match.group(2).decode() if match else "11"
     flags = int(field.get("/Ff", 0))
-    if flags & MULTILINE and _height(field) < 2.2 * float(size):
+    narrow = _width(field) < 6 * float(size)  # a date's column: a word would not wrap
+    if flags & MULTILINE and (_height(field) < 2.2 * float(size) or narrow):
         field.Ff = flags & ~MULTILINE  # a one-line box: text on one line, not a sliver
-    elif flags & MULTILINE:
-        size = "0"  # auto: the whole answer shows, smaller as it grows
+    if flags & MULTILINE or int(field.get("/MaxLen", 1000)) > SHORT:
+        size = "0"  # auto: the whole answer shows, smaller as it grows (a date in a narrow
+        # column, a long line): a fixed size would run on past the box's edge, unseen
     field.DA = String(f"{FIELD_FONT} {size} Tf 0 g")
     if int(field.get("/MaxLen", 1000)) <= SHORT:
         field.Q = 1  # a number in a small box (a grid cell, a 0 to 10 rating): centred
@@ -93,6 +96,11 @@ def _tidy_radio_group(group: pikepdf.Dictionary) -> None:
 def _height(field: pikepdf.Dictionary) -> float:
     rect = [float(v) for v in field.get("/Rect", [0, 0, 0, 0])]
     return abs(rect[3] - rect[1])
+
+
+def _width(field: pikepdf.Dictionary) -> float:
+    rect = [float(v) for v in field.get("/Rect", [0, 0, 0, 0])]
+    return abs(rect[2] - rect[0])
 
 
 def _widgets(field: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from weasyprint.formatting_structure.build import update_counters
 
@@ -32,6 +32,7 @@ from workbook.render.pages import PageStart, find_page_starts, number_page_start
 from workbook.render.pieces import Pieces, split_document
 from workbook.writers import pagefill
 from workbook.writers.folios import FolioPage, Margins, draw_margins
+from workbook.writers.handoutcopies import Mark, kept, lay_out_whole, marks
 from workbook.writers.join import Bookmark, join
 from workbook.writers.laidout import LaidOut
 from workbook.writers.paged import PDF_VARIANT, PageMaker, plain_failures
@@ -39,6 +40,7 @@ from workbook.writers.partlayout import SUPPORTED, lay_out_part
 from workbook.writers.partrecords import Counters, Entry, PartLayout
 from workbook.writers.partstore import PartStore, digest
 
+T = TypeVar("T")
 RunEach = Callable[[Callable[[int], Any], Sequence[int]], dict[int, Any]]
 ROUNDS = 4  # rounds of laying out again before giving up and laying out the whole
 FORCED = ("page", "left", "right", "recto", "verso")
@@ -128,13 +130,13 @@ def _filled_whole(request: Request) -> Any:
     document = request.rendered.documents[0]
     maker, forms = request.maker, request.forms
     if not pagefill.has_fill(document.html):
-        return maker.lay_out(document, forms)
+        return lay_out_whole(maker, document, forms)
 
     def pages_of(html: str) -> list[Any]:
         return [page._page_box for page in maker.lay_out(replace(document, html=html), forms).pages]
 
     settled = pagefill.settle_apart(document.html, forms, pages_of)
-    return maker.lay_out(replace(document, html=settled), forms)
+    return lay_out_whole(maker, replace(document, html=settled), forms)
 
 
 def _notes(request: Request) -> bytes | None:
@@ -155,6 +157,7 @@ class _Book:
     tags: list[str]
     side: bool  # its stylesheet sets left and right pages apart
     store: PartStore
+    marks: tuple[Mark, ...]  # a handout's copies and their notes pages
     parts: list[PartLayout | None] = field(default_factory=list)
     links: list[bool] = field(default_factory=list)  # links to other parts
 
@@ -169,7 +172,7 @@ class _Book:
             store.key("part", css, pieces.shell, body, str(request.forms), tag)
             for body, tag in zip(pieces.bodies, tags, strict=True)
         ]
-        book = cls(request, pieces, keys, tags, _side_sensitive(css), store)
+        book = cls(request, pieces, keys, tags, _side_sensitive(css), store, marks(pieces.bodies))
         book.parts = [store.get(key) for key in keys]
         book.links = [_links_out(body) for body in pieces.bodies]
         return book
@@ -182,16 +185,16 @@ class _Book:
         missing = [k for k, part in enumerate(self.parts) if part is None]
         if missing:
             return [k for k in missing if not self.links[k]] or missing
-        entries = _Fold(self.parts).entries
+        fold = self.fold()
         return [
             k
             for k, part in enumerate(self.parts)
-            if part is not None and part.read_as != part.reads.of(entries[k])
+            if part is not None and fold.kept[k] and part.read_as != part.reads.of(fold.entries[k])
         ]
 
     def lay_out(self, k: int) -> PartLayout:
         """Part `k` from its entry as known now (this runs in a worker process)."""
-        entry = _Fold(self.parts).entries[k]
+        entry = self.fold().entries[k]
         rendered = self.request.rendered
         with plain_failures(rendered.edition.describe()):
             html = self.pieces.document(k, k)
@@ -206,7 +209,9 @@ class _Book:
             return reason
         if len(known) < len(self.parts):
             return ""
-        entries = _Fold(self.parts).entries
+        fold = self.fold()
+        known = fold.joined(known)
+        entries = fold.joined(fold.entries)
         first_right = known[0].starts_right
         for before, after, entry in zip(known, known[1:], entries[1:], strict=False):
             value = _break_between(before.tail, after.head)
@@ -230,12 +235,12 @@ class _Book:
         return margins
 
     def fold(self) -> _Fold:
-        return _Fold(self.parts)
+        return _Fold(self.parts, self.marks)
 
     def finish(self) -> LaidOut:
         """Margins drawn, parts joined (this runs in a worker process)."""
-        parts = [part for part in self.parts if part is not None]
-        fold = _Fold(self.parts)
+        fold = self.fold()
+        parts = [part for part in fold.joined(self.parts) if part is not None]
         rendered = self.request.rendered
         with plain_failures(rendered.edition.describe()):
             margins = self.margins(fold)
@@ -250,9 +255,13 @@ class _Book:
 @dataclass
 class _Fold:
     """The parts one after another: each part's entry, each page's counters and side, the
-    anchors' page counters, and the page starts for the EPUB."""
+    anchors' page counters, and the page starts for the EPUB. A handout's copies are numbered
+    on their own (their page counters start again), and a copy's notes page is left out when
+    the copy has an even number of pages without it (writers/handoutcopies.py)."""
 
     parts: Sequence[PartLayout | None]
+    marks: Sequence[Mark] = ()
+    kept: list[bool] = field(default_factory=list)  # the parts joined
     entries: list[Entry] = field(default_factory=list)
     folios: list[FolioPage] = field(default_factory=list)
     targets: dict[str, Counters] = field(default_factory=dict)
@@ -260,24 +269,35 @@ class _Fold:
 
     def __post_init__(self) -> None:
         known = all(part is not None for part in self.parts)
-        total = sum(len(part.pages) if part else 1 for part in self.parts)
+        sizes = [len(part.pages) if part else 1 for part in self.parts]
+        found = list(self.marks) or [Mark()] * len(self.parts)
+        self.kept = kept(found, sizes)
+        totals: dict[str, int] = {}  # each copy's pages (one copy, "", outside a handout)
+        for mark, size, stays in zip(found, sizes, self.kept, strict=True):
+            totals[mark.copy] = totals.get(mark.copy, 0) + (size if stays else 0)
         first = self.parts[0]
         first_right = first.starts_right if first else True
         viewport = first.first_size if first else None
-        state: tuple[Any, ...] = ([0], {"pages": [total]}, [{"pages"}], [])
+        state: tuple[Any, ...] = ([0], {"pages": [totals[found[0].copy]]}, [{"pages"}], [])
+        copy = found[0].copy
         number = 1
         entries: list[Entry] = []
         starts: list[PageStart] = []
         for k, part in enumerate(self.parts):
+            if found[k].copy != copy and self.kept[k]:  # a new copy: its pages count from 1
+                copy = found[k].copy
+                state[1]["page"], state[1]["pages"] = [0], [totals[copy]]
             entries.append(
                 Entry(
                     first=number,
                     right=(number % 2 == 1) == first_right,
                     counters=_counters(state, pages=False),
-                    total=total,
+                    total=state[1]["pages"][-1],
                     viewport=viewport if k else None,
                 )
             )
+            if not self.kept[k]:
+                continue
             records = part.pages if part else (None,)
             numbers = []
             for record in records:
@@ -299,6 +319,10 @@ class _Fold:
         targets = tuple(sorted(self.targets.items()))
         self.entries = [replace(e, targets=targets, complete=known) for e in entries]
         self.starts = tuple(starts)
+
+    def joined(self, items: Sequence[T]) -> list[T]:
+        """Of one item per part, those of the parts joined."""
+        return [item for item, stays in zip(items, self.kept, strict=True) if stays]
 
 
 def _counters(state: tuple[Any, ...], pages: bool) -> Counters:

@@ -1,7 +1,8 @@
 """Booklet imposition: half-size pages placed two to a sheet side, in saddle-stitch order.
 
 Print the result double-sided (flip on the short edge), fold the stack in half, and the pages
-read in order. The page count is already a multiple of four (the writer pads with notes pages).
+read in order. The structure tree comes along (booklettags.py): a screen reader reads the pages
+in order too. The page count is already a multiple of four (the writer pads with notes pages).
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from pathlib import Path
 from typing import cast
 
 import pikepdf
-from pikepdf import Dictionary, OutlineItem, Rectangle
+from pikepdf import Dictionary, ObjectStreamMode, OutlineItem, Rectangle
 
+from workbook.writers import booklettags
 from workbook.writers.finish import viewer_preferences
 
 _POINTS = {"in": 72.0, "mm": 72 / 25.4}
@@ -34,16 +36,26 @@ def impose(source: Path, target: Path, sheet: dict[str, str]) -> None:
             box = page.mediabox  # its top to the left: the booklet turns clockwise to read it
             if float(box[2] - box[0]) > float(box[3] - box[1]):
                 page.rotate(-90, relative=True)
+        tagged = "/StructTreeRoot" in pages.Root
+        tree_pages = booklettags.detach(pages) if tagged else []
+        placed = booklettags.forms(pages, out)
+        sides: dict[int, pikepdf.Page] = {}
         for left, right in booklet_order(len(pages.pages)):
             out.add_blank_page(page_size=(width, height))
             side = out.pages[-1]
-            _place(side, pages.pages[left], "/Left", Rectangle(0, 0, width / 2, height))
-            _place(side, pages.pages[right], "/Right", Rectangle(width / 2, 0, width, height))
+            _place(side, placed[left], "/Left", Rectangle(0, 0, width / 2, height))
+            _place(side, placed[right], "/Right", Rectangle(width / 2, 0, width, height))
+            sides.update({left: side, right: side})
+        if tagged:
+            booklettags.attach(pages, out, tree_pages, placed, sides)
         out.docinfo = cast(Dictionary, out.copy_foreign(pages.docinfo))
         out.Root.Lang = pikepdf.String(str(pages.Root.get("/Lang", "en")))
+        if "/Metadata" in pages.Root:  # the title, and the PDF/UA claim the tree still keeps
+            out.Root.Metadata = out.copy_foreign(pages.Root.Metadata)
         viewer_preferences(out, booklet=True)
         _outline(pages, out)
-        out.save(target, deterministic_id=True)
+        # object streams: the tree's many small objects would double the file without them
+        out.save(target, deterministic_id=True, object_stream_mode=ObjectStreamMode.generate)
 
 
 def _outline(pages: pikepdf.Pdf, out: pikepdf.Pdf) -> None:
@@ -72,10 +84,9 @@ def _items(
     return made
 
 
-def _place(side: pikepdf.Page, page: pikepdf.Page, name: str, box: Rectangle) -> None:
-    """Draw `page` in `box` of `side`, as pikepdf's add_overlay does, but under a fixed name:
-    add_overlay names each placed page at random, so two builds would differ."""
-    form = page.as_form_xobject()
+def _place(side: pikepdf.Page, form: pikepdf.Object, name: str, box: Rectangle) -> None:
+    """Draw a page (`form`) in `box` of `side`, as pikepdf's add_overlay does, but under a
+    fixed name: add_overlay names each placed page at random, so two builds would differ."""
     placed = side.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(name))
     side.contents_add(b"q\n", prepend=True)
     side.contents_add(b"Q\n", prepend=False)
