@@ -21,13 +21,14 @@ import sys
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from workbook.editions import Edition
 from workbook.render import environment, render
 from workbook.sources.loader import load_book
+from workbook.writers import pagefill
 from workbook.writers.fetcher import SafeFetcher
 from workbook.writers.handoutcopies import lay_out_whole
 from workbook.writers.paged import PageMaker
@@ -73,8 +74,16 @@ def lay_out(book: Any, edition: Edition) -> Any:
 
     fetcher = SafeFetcher((*roots, bundled_templates(), bundled_styles(), font_dir()), set())
     maker = PageMaker(rendered, book.project_dir / "chapters", fetcher)
-    # A handout's copies padded with their notes pages as the build pads them.
-    return lay_out_whole(maker, rendered.documents[0], edition.medium == "form")
+    forms = edition.medium == "form"
+    document = rendered.documents[0]
+
+    def pages_of(html: str) -> list[Any]:
+        return [page._page_box for page in maker.lay_out(replace(document, html=html), forms).pages]
+
+    # Worksheets as a build lays them out: last pages filled, openings kept with their scales;
+    # a handout's copies padded with their notes pages as the build pads them.
+    settled = pagefill.settle_apart(document.html, forms, pages_of)
+    return lay_out_whole(maker, replace(document, html=settled), forms)
 
 
 def read_pages(layout: Any) -> list[Page]:
@@ -158,7 +167,8 @@ def audit(pages: list[Page], width: float, height: float) -> list[str]:
         tag = element.tag.rpartition("}")[2]
         classes = set((element.get("class") or "").split())
         head = _tag(parents.get(id(element), element)) == "thead"  # repeated on each page
-        if len(set(numbers)) > 1 and (classes & WHOLE or tag in WHOLE_TAGS) and not head:
+        whole = classes & WHOLE and "scale-split" not in classes  # let split: header repeats
+        if len(set(numbers)) > 1 and (whole or tag in WHOLE_TAGS) and not head:
             problems.append(f"p.{numbers[0]} to {numbers[-1]}: a block split: {_text(element)}")
         if len(set(numbers)) > 1 and tag in ("table", "ul", "ol"):
             problems += _alone(element, numbers, where)

@@ -79,9 +79,26 @@ def fields(form) -> dict[str, pikepdf.Dictionary]:
     return {str(f.T): f for f in form.Root.AcroForm.Fields}
 
 
+def fills_page(name: str, book: Book) -> bool:
+    """A field that fills a worksheet's last page (writers/pagefill.py): its notes box, or a
+    row or entry of a log that ends it, numbered on from the log's own."""
+    for part in book.parts:
+        if part.kind != "worksheet":
+            continue
+        if name == f"{part.id}-more":
+            return True
+        s, last = len(part.sections), part.sections[-1] if part.sections else None
+        if last and last.fields and last.fields[-1].kind == "log":
+            found = re.match(rf"{part.id}-{s}-{len(last.fields)}-(\d+)-", name)
+            if found and int(found.group(1)) > last.fields[-1].rows:
+                return True
+    return False
+
+
 def test_every_field_is_there_once_with_a_stable_name_in_reading_order(form, book):
     names = [str(f.T) for f in form.Root.AcroForm.Fields]
-    assert names == expected_names(book)
+    assert [n for n in names if not fills_page(n, book)] == expected_names(book)
+    assert [n for n in names if n.endswith("-more")]  # some last pages hold a notes box
     assert len(set(names)) == len(names)
 
 
@@ -152,9 +169,10 @@ def test_fields_type_in_helvetica_and_no_field_font_is_embedded(form, fields):
     assert embedded and all("Atkinson" in name for name in embedded)
 
 
-def test_fillable_is_at_most_100_kb_bigger_than_print(default_fillable, default_pdf):
+def test_fillable_is_at_most_120_kb_bigger_than_print(default_fillable, default_pdf):
+    # 100 kB before the notes boxes and log rows that fill worksheets' last pages (issue 13).
     extra = default_fillable.stat().st_size - default_pdf.stat().st_size
-    assert extra <= 100_000, f"{extra} bytes more than the print edition"
+    assert extra <= 120_000, f"{extra} bytes more than the print edition"
 
 
 FILL = {

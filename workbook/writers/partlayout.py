@@ -42,6 +42,7 @@ from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.urls import get_url_tuple
 
 from workbook.render.pages import page_openings
+from workbook.writers import pagefill
 from workbook.writers.fontmerge import whole_programs
 from workbook.writers.paged import PDF_VARIANT
 from workbook.writers.partrecords import UNKNOWN, Entry, PageRecord, PartLayout, Reads
@@ -54,7 +55,30 @@ def lay_out_part(
     maker: Any, html_text: str, entry: Entry, forms: bool, side: bool, tag: str
 ) -> PartLayout:
     """`maker` is a writers.paged.PageMaker (stylesheet, fonts, fetcher); `tag` makes this
-    part's structure identifiers unique in the joined document."""
+    part's structure identifiers unique in the joined document. A worksheet is laid out twice:
+    once to count the notes lines that fill its last page, then with them (writers/pagefill.py)."""
+    if not pagefill.has_fill(html_text):
+        return _lay_out(maker, html_text, entry, forms, side, tag)
+    settled, measured = pagefill.settle(
+        html_text, forms, lambda text: _page_boxes(maker, text, entry, forms)
+    )
+    part = _lay_out(maker, settled, entry, forms, side, tag)
+    if len(part.pages) > pagefill.pages_used(measured):
+        return _lay_out(maker, html_text, entry, forms, side, tag)  # never a page more
+    return part
+
+
+def _page_boxes(maker: Any, html_text: str, entry: Entry, forms: bool) -> list[Any]:
+    """The part's laid-out pages, only to look at."""
+    html = HTML(string=html_text, base_url=maker.base_url, url_fetcher=maker.fetcher)
+    context, root_box = build_context(html, maker, _Targets(entry), forms)
+    _Viewport(context, entry)
+    return _paginate(context, root_box, html, entry)[0]
+
+
+def _lay_out(
+    maker: Any, html_text: str, entry: Entry, forms: bool, side: bool, tag: str
+) -> PartLayout:
     html = HTML(string=html_text, base_url=maker.base_url, url_fetcher=maker.fetcher)
     collector = _Targets(entry)
     context, root_box = build_context(html, maker, collector, forms)
