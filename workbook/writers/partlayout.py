@@ -71,9 +71,10 @@ def lay_out_part(
 def _page_boxes(maker: Any, html_text: str, entry: Entry, forms: bool) -> list[Any]:
     """The part's laid-out pages, only to look at."""
     html = HTML(string=html_text, base_url=maker.base_url, url_fetcher=maker.fetcher)
-    context, root_box = build_context(html, maker, _Targets(entry), forms)
+    collector = _Targets(entry)
+    context, root_box = build_context(html, maker, collector, forms)
     _Viewport(context, entry)
-    return _paginate(context, root_box, html, entry)[0]
+    return _paginate(context, root_box, html, entry, _provisional(collector, entry))[0]
 
 
 def _lay_out(
