@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import ROOT, SampleWorkbook, run
 from tests.pdfcompare import describe, structure_problems
-from workbook.writers import apart
+from workbook.writers import apart, partlayout
 
 pytestmark = pytest.mark.slow
 
@@ -290,24 +290,33 @@ def test_a_part_whose_page_numbers_are_known_makes_each_page_once(
     import weasyprint.layout.page as weasy_pages
 
     made: list[int] = []
+    parts: list[int] = []
     laid: list[tuple[int, int, bool]] = []  # pages made, pages, a PDF written
     remake, lay_out_part = weasy_pages.remake_page, apart.lay_out_part
+    lay_out = partlayout._lay_out
 
     def counting_remake(*args):
         made.append(1)
         return remake(*args)
 
+    def counting_part(*args):
+        parts.append(1)
+        return lay_out_part(*args)
+
     def counting_lay_out(*args):
+        # The final layout of a part (a worksheet is first laid out once only to measure the
+        # room on its last page, writers/pagefill.py: that one is not counted).
         made.clear()
-        part = lay_out_part(*args)
+        part = lay_out(*args)
         laid.append((len(made), len(part.pages), bool(part.pdf)))
         return part
 
     monkeypatch.setattr(weasy_pages, "remake_page", counting_remake)
-    monkeypatch.setattr(apart, "lay_out_part", counting_lay_out)
+    monkeypatch.setattr(apart, "lay_out_part", counting_part)
+    monkeypatch.setattr(partlayout, "_lay_out", counting_lay_out)
     monkeypatch.setenv("WORKBOOK_JOBS", "1")  # laid out in this process, where it is counted
     build(tmp_path / "out", "build", "-p", str(long_sample.root), "--edition", "print")
-    assert len(laid) == 7  # the contents once, after the others
+    assert len(parts) == 7  # the contents once, after the others
     assert all(pages_made == pages and written for pages_made, pages, written in laid), laid
 
 
