@@ -21,16 +21,15 @@ import sys
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workbook.editions import Edition
 from workbook.render import environment, render
 from workbook.sources.loader import load_book
-from workbook.writers import pagefill
 from workbook.writers.fetcher import SafeFetcher
-from workbook.writers.handoutcopies import lay_out_whole
+from workbook.writers.handoutcopies import filled_whole
 from workbook.writers.paged import PageMaker
 
 MM = 96 / 25.4  # CSS px in a millimetre
@@ -74,16 +73,9 @@ def lay_out(book: Any, edition: Edition) -> Any:
 
     fetcher = SafeFetcher((*roots, bundled_templates(), bundled_styles(), font_dir()), set())
     maker = PageMaker(rendered, book.project_dir / "chapters", fetcher)
-    forms = edition.medium == "form"
-    document = rendered.documents[0]
-
-    def pages_of(html: str) -> list[Any]:
-        return [page._page_box for page in maker.lay_out(replace(document, html=html), forms).pages]
-
     # Worksheets as a build lays them out: last pages filled, openings kept with their scales;
     # a handout's copies padded with their notes pages as the build pads them.
-    settled = pagefill.settle_apart(document.html, forms, pages_of)
-    return lay_out_whole(maker, replace(document, html=settled), forms)
+    return filled_whole(maker, rendered.documents[0], edition.medium == "form")
 
 
 def read_pages(layout: Any) -> list[Page]:

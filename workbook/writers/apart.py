@@ -30,9 +30,8 @@ from weasyprint.formatting_structure.build import update_counters
 from workbook.render.documents import Rendered
 from workbook.render.pages import PageStart, find_page_starts, number_page_starts
 from workbook.render.pieces import Pieces, split_document
-from workbook.writers import pagefill
 from workbook.writers.folios import FolioPage, Margins, draw_margins
-from workbook.writers.handoutcopies import Mark, kept, lay_out_whole, marks
+from workbook.writers.handoutcopies import Mark, filled_whole, kept, marks
 from workbook.writers.join import Bookmark, join
 from workbook.writers.laidout import LaidOut
 from workbook.writers.paged import PDF_VARIANT, PageMaker, plain_failures
@@ -114,29 +113,12 @@ def _whole(request: Request) -> LaidOut:
     """The whole document laid out at once, by WeasyPrint alone."""
     rendered = request.rendered
     with plain_failures(rendered.edition.describe()):
-        layout = _filled_whole(request)
+        layout = filled_whole(request.maker, request.rendered.documents[0], request.forms)
         source = "".join(d.html for d in rendered.documents) + rendered.css
         identifier = hashlib.sha256(source.encode()).hexdigest()[:32].encode()
         pdf = layout.write_pdf(pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
     read = frozenset(str(path) for path in request.maker.fetcher.read)
     return LaidOut(pdf, len(layout.pages), find_page_starts(layout.pages), read, _notes(request))
-
-
-def _filled_whole(request: Request) -> Any:
-    """The document laid out, its worksheets first settled each on its own as the parts are
-    (last pages filled, openings kept with their scales: writers/pagefill.py), so a book laid
-    out whole has the pages of one laid out in parts. Its worksheets are laid out once more
-    (twice if a scale must split), the whole once."""
-    document = request.rendered.documents[0]
-    maker, forms = request.maker, request.forms
-    if not pagefill.has_fill(document.html):
-        return lay_out_whole(maker, document, forms)
-
-    def pages_of(html: str) -> list[Any]:
-        return [page._page_box for page in maker.lay_out(replace(document, html=html), forms).pages]
-
-    settled = pagefill.settle_apart(document.html, forms, pages_of)
-    return lay_out_whole(maker, replace(document, html=settled), forms)
 
 
 def _notes(request: Request) -> bytes | None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from workbook.render.documents import Document
 from workbook.render.pieces import Pieces, split_document
+from workbook.writers import pagefill
 
 _FIRST_TAG = re.compile(r"<section\b[^>]*>", re.IGNORECASE)
 _COPY = re.compile(r'\sdata-copy="([^"]*)"')
@@ -105,3 +106,18 @@ def _page_counts(layout: Any, ids: Sequence[str]) -> list[int] | None:
     return [
         end - start for start, end in zip(firsts, [*firsts[1:], len(layout.pages)], strict=True)
     ]
+
+
+def filled_whole(maker: Any, document: Any, forms: bool) -> Any:
+    """The document laid out at once, its worksheets first settled each on its own as the parts
+    are (last pages filled, openings kept with their scales: writers/pagefill.py), so a book
+    laid out whole has the pages of one laid out in parts (the build's fallback, the page
+    audit). Its worksheets are laid out once more (twice if a scale must split)."""
+    if not pagefill.has_fill(document.html):
+        return lay_out_whole(maker, document, forms)
+
+    def pages_of(html: str) -> list[Any]:
+        return [page._page_box for page in maker.lay_out(replace(document, html=html), forms).pages]
+
+    settled = pagefill.settle_apart(document.html, forms, pages_of)
+    return lay_out_whole(maker, replace(document, html=settled), forms)

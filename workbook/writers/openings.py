@@ -34,7 +34,7 @@ def stranded_scales(page_boxes: list[Any]) -> list[str]:
             if not before or not all(_opening(child) for child in before):
                 continue
             first = next((c for c in sections[key] if c in children and c not in before), None)
-            if first is not None and "field-scale" in _classes(first):
+            if first is not None and "field-scale" in classes_of(first):
                 stranded.append(str(first.get("data-at")))
     return stranded
 
@@ -49,14 +49,14 @@ def let_split(html: str, names: list[str]) -> str:
 
 
 def _opening(element: Any) -> bool:
-    return element.tag == "h2" or bool(OPENING_CLASSES & set(_classes(element)))
+    return element.tag == "h2" or bool(OPENING_CLASSES & set(classes_of(element)))
 
 
 def _children(box: Any, section: Any = None) -> Iterator[tuple[Any, Any]]:
     """(worksheet section, its child element) for every laid-out box in one."""
     element = getattr(box, "element", None)
     if element is not None and element is not section:
-        if "ws-section" in _classes(element):
+        if "ws-section" in classes_of(element):
             section = element
         elif section is not None and any(element is child for child in section):
             yield section, element
@@ -64,5 +64,5 @@ def _children(box: Any, section: Any = None) -> Iterator[tuple[Any, Any]]:
         yield from _children(child, section)
 
 
-def _classes(element: Any) -> list[str]:
+def classes_of(element: Any) -> list[str]:
     return str(element.get("class") or "").split()

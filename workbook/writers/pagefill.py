@@ -152,7 +152,7 @@ def _walk(box: Any, sheet: Any, fill: str, item: Any) -> Iterator[tuple[Any, Any
     element = getattr(box, "element", None)
     tag = getattr(box, "element_tag", "") or ""
     if element is not None and not tag.startswith("@"):
-        classes = _classes(element)
+        classes = openings.classes_of(element)
         if "worksheet" in classes:
             sheet = element
         if element.get("data-fill-name") is not None:
@@ -165,7 +165,3 @@ def _walk(box: Any, sheet: Any, fill: str, item: Any) -> Iterator[tuple[Any, Any
         yield box, sheet, fill, item
     for child in getattr(box, "children", ()):
         yield from _walk(child, sheet, fill, item)
-
-
-def _classes(element: Any) -> list[str]:
-    return str(element.get("class") or "").split()
